@@ -1,0 +1,38 @@
+import { resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+
+/**
+ * One build for both shells: `out/main/index.js` is the Electron main process,
+ * `out/main/cli.js` the headless `nightshift` CLI (no Electron import), and
+ * `out/renderer/` the dashboard both of them serve.
+ */
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      // Native and Node-only packages are loaded from node_modules at run time.
+      externalizeDeps: true,
+      lib: {
+        entry: {
+          index: resolve(__dirname, 'src-main/index.ts'),
+          cli: resolve(__dirname, 'src-main/headless/cli.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      lib: { entry: { preload: resolve(__dirname, 'src-main/preload.ts') } },
+    },
+  },
+  renderer: {
+    root: resolve(__dirname, 'src-renderer'),
+    plugins: [react()],
+    build: {
+      outDir: resolve(__dirname, 'out/renderer'),
+      rolldownOptions: { input: resolve(__dirname, 'src-renderer/index.html') },
+    },
+  },
+});

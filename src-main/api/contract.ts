@@ -1,0 +1,170 @@
+/**
+ * The one contract between the core and everything that drives it: Electron
+ * IPC, the headless dashboard's WebSocket and the CLI's control socket all
+ * derive their methods from this table, so a method cannot exist in one
+ * transport and not the other. Transport lives elsewhere (api/dispatch.ts,
+ * shell/ipc.ts, headless/*).
+ *
+ * Every request takes one object argument validated by its zod schema; the
+ * result type is carried as a phantom type parameter.
+ */
+import { z } from 'zod';
+import type { DaemonSnapshot, SessionEventRow, SessionRow, Snapshot, Task, TaskStatus, TickRecord } from '../core/types';
+import { SESSION_STATES, TASK_STATUSES } from '../core/types';
+
+// ---------------------------------------------------------------- shared shapes
+
+/** App-wide settings (persisted in SQLite). */
+export interface AppSettings {
+  startAtLogin: boolean;
+  /** Pause new work while on battery power (running agents continue). */
+  pauseOnBattery: boolean;
+  notifications: boolean;
+}
+
+/** The per-daemon knobs that can be changed at run time (persisted as overrides of the config file). */
+export interface DaemonTuning {
+  name: string;
+  pollIntervalMs: number;
+  maxIdleBackoffMs: number;
+  maxConcurrent: number;
+  jitter: boolean;
+}
+
+export interface Settings {
+  app: AppSettings;
+  daemons: DaemonTuning[];
+}
+
+/** A task in the local queue (the queue's name rides along). */
+export interface LocalTask extends Task {
+  queue: string;
+  updated_at: string;
+  /** Summary (done, in_review) or error (failed) from the last run. */
+  result: string | null;
+}
+
+const daemonName = z.string().min(1).max(64);
+const id = z.string().min(1).max(200);
+const empty = z.strictObject({});
+
+export const appSettingsPatchSchema = z.strictObject({
+  startAtLogin: z.boolean().optional(),
+  pauseOnBattery: z.boolean().optional(),
+  notifications: z.boolean().optional(),
+});
+
+export const daemonTuningPatchSchema = z
+  .strictObject({
+    name: daemonName,
+    pollIntervalMs: z.number().int().min(100).max(3_600_000).optional(),
+    maxIdleBackoffMs: z.number().int().min(100).max(86_400_000).optional(),
+    maxConcurrent: z.number().int().min(1).max(64).optional(),
+    jitter: z.boolean().optional(),
+  })
+  .refine((d) => d.pollIntervalMs === undefined || d.maxIdleBackoffMs === undefined || d.maxIdleBackoffMs >= d.pollIntervalMs, {
+    message: 'must be at least pollIntervalMs',
+    path: ['maxIdleBackoffMs'],
+  });
+
+/** Task text is user data: bounded, but any Unicode is fine. */
+export const addTaskSchema = z.strictObject({
+  prompt: z.string().min(1, 'must not be empty').max(1_000_000),
+  title: z.string().min(1).max(500).optional(),
+  cwd: z.string().min(1).max(4096).optional(),
+  repository: z.string().min(1).max(4096).optional(),
+  runtime: z.string().min(1).max(64).optional(),
+  queue: z.string().min(1).max(64).optional(),
+});
+
+// ---------------------------------------------------------------- the table
+
+interface RequestSpec<A extends z.ZodType, R> {
+  args: A;
+  /** Phantom: never read at run time, only carries the result type. */
+  result?: R;
+  /** Changes state (audit log, and refused while read-only). */
+  mutates: boolean;
+}
+
+function request<R>() {
+  return <A extends z.ZodType>(args: A, mutates = false): RequestSpec<A, R> => ({ args, mutates });
+}
+
+export const requests = {
+  getSnapshot: request<Snapshot>()(empty),
+  pauseDaemon: request<DaemonSnapshot>()(z.strictObject({ name: daemonName }), true),
+  wakeDaemon: request<DaemonSnapshot>()(z.strictObject({ name: daemonName }), true),
+  pauseAll: request<Snapshot>()(empty, true),
+  wakeAll: request<Snapshot>()(empty, true),
+  /** Tick history of one daemon since `since` (epoch ms), oldest first. */
+  getTicks: request<TickRecord[]>()(
+    z.strictObject({
+      daemon: daemonName,
+      since: z.number().int().min(0),
+      limit: z.number().int().min(1).max(100_000).optional(),
+    }),
+  ),
+  listSessions: request<SessionRow[]>()(
+    z.strictObject({
+      daemon: daemonName.optional(),
+      states: z.array(z.enum(SESSION_STATES)).max(SESSION_STATES.length).optional(),
+      limit: z.number().int().min(1).max(10_000).optional(),
+    }),
+  ),
+  getSessionEvents: request<SessionEventRow[]>()(z.strictObject({ sessionId: id })),
+  listTasks: request<LocalTask[]>()(
+    z.strictObject({
+      queue: z.string().min(1).max(64).optional(),
+      status: z.array(z.enum(TASK_STATUSES)).max(TASK_STATUSES.length).optional(),
+      limit: z.number().int().min(1).max(10_000).optional(),
+    }),
+  ),
+  addTask: request<LocalTask>()(addTaskSchema, true),
+  cancelTask: request<LocalTask>()(z.strictObject({ id }), true),
+  /** Review loop on the local queue: `in_review → done`. */
+  approveTask: request<LocalTask>()(z.strictObject({ id }), true),
+  /** Review loop on the local queue: `in_review → in_progress` with a `rejected` note. */
+  rejectTask: request<LocalTask>()(z.strictObject({ id, reason: z.string().min(1).max(100_000) }), true),
+  getSettings: request<Settings>()(empty),
+  setSettings: request<Settings>()(
+    z.strictObject({ app: appSettingsPatchSchema.optional(), daemons: z.array(daemonTuningPatchSchema).max(256).optional() }),
+    true,
+  ),
+} as const;
+
+/** Events pushed from the core to every connected view. */
+export interface EventPayloads {
+  /** The whole picture; sent on every change (throttled by the sender). */
+  snapshot: Snapshot;
+  /** One finished tick, for the charts. */
+  tick: TickRecord;
+  /** A session row changed state. */
+  session: SessionRow;
+  /** Settings changed (from any view, or the tray). */
+  settings: Settings;
+}
+
+export const EVENT_NAMES = ['snapshot', 'tick', 'session', 'settings'] as const satisfies readonly (keyof EventPayloads)[];
+
+// ---------------------------------------------------------------- derived types
+
+export type Requests = typeof requests;
+export type RequestName = keyof Requests;
+export type RequestArgs<K extends RequestName> = z.input<Requests[K]['args']>;
+export type ParsedArgs<K extends RequestName> = z.output<Requests[K]['args']>;
+export type RequestResult<K extends RequestName> = Requests[K] extends RequestSpec<z.ZodType, infer R> ? R : never;
+export type EventName = keyof EventPayloads;
+
+export const REQUEST_NAMES = Object.keys(requests) as RequestName[];
+
+export function isRequestName(name: unknown): name is RequestName {
+  return typeof name === 'string' && Object.hasOwn(requests, name);
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && (EVENT_NAMES as readonly string[]).includes(name);
+}
+
+/** Task statuses a caller may filter by (re-exported for views). */
+export type { TaskStatus };

@@ -1,0 +1,184 @@
+/**
+ * The configuration file (protocol.md, "Config file"): parsed and validated
+ * once, at the boundary. A bad file is refused whole, with a message naming
+ * every wrong key, so that nothing starts half-configured.
+ */
+import { z } from 'zod';
+import { ValidationError } from './errors';
+
+export const DEFAULT_POLL_INTERVAL_MS = 10_000;
+export const DEFAULT_MAX_IDLE_BACKOFF_MS = 120_000;
+export const DEFAULT_TASK_TIMEOUT_MS = 2 * 60 * 60 * 1000;
+
+const name = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only, starting with a letter or digit');
+
+const localSource = z.strictObject({
+  kind: z.literal('local'),
+  queue: name.default('default'),
+  /** Completed tasks wait in `in_review` for Approve / Reject instead of going to `done`. */
+  review: z.boolean().default(false),
+});
+
+const httpSource = z.strictObject({
+  kind: z.literal('http'),
+  url: z.url({ protocol: /^https?$/ }),
+  token: z.string().min(1).optional(),
+  /** How this daemon names itself when claiming; defaults to host/daemon. */
+  worker: z.string().min(1).optional(),
+  requestTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+  /** Reconcile poll while a push channel is healthy. */
+  reconcileIntervalMs: z.number().int().min(1_000).default(600_000),
+  /** Push channels to try, in order; "poll" is always the fallback. */
+  push: z.array(z.enum(['sse', 'longpoll'])).default(['sse', 'longpoll']),
+  /** Long-poll hold asked of the server (`wait=`), seconds. */
+  longPollWaitS: z.number().int().min(1).max(300).default(50),
+});
+
+const postgresSource = z.strictObject({
+  kind: z.literal('postgres'),
+  /** A libpq connection string, e.g. postgres://user@host/db or host=/var/run/postgresql dbname=x */
+  connectionString: z.string().min(1),
+  queue: name.default('default'),
+  /** Table schema; created by the source's migration when missing. */
+  schema: name.default('nightshift'),
+  leaseMs: z.number().int().min(1_000).default(60_000),
+  worker: z.string().min(1).optional(),
+  reconcileIntervalMs: z.number().int().min(1_000).default(30_000),
+});
+
+export const sourceConfigSchema = z.discriminatedUnion('kind', [localSource, httpSource, postgresSource]);
+
+const commonRuntime = {
+  timeoutMs: z.number().int().min(1_000).default(DEFAULT_TASK_TIMEOUT_MS),
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'), z.string()).default({}),
+};
+
+const commandRuntime = z
+  .strictObject({
+    kind: z.literal('command'),
+    command: z.array(z.string()).min(1, 'needs at least the program to run'),
+    promptVia: z.enum(['stdin', 'arg']).default('stdin'),
+    rateLimitPattern: z.string().refine(isValidRegex, 'is not a valid regular expression').optional(),
+    ...commonRuntime,
+  })
+  .refine((r) => r.promptVia !== 'arg' || r.command.some((a) => a.includes('{prompt}')), {
+    message: 'promptVia "arg" needs a "{prompt}" placeholder in command',
+    path: ['command'],
+  });
+
+const agentCliRuntime = (kind: 'claude' | 'codex' | 'gemini') =>
+  z.strictObject({
+    kind: z.literal(kind),
+    /** The CLI binary; found on PATH by default. */
+    binary: z.string().min(1).optional(),
+    model: z.string().min(1).optional(),
+    /** Extra arguments appended to the CLI's own. */
+    extraArgs: z.array(z.string()).default([]),
+    ...commonRuntime,
+  });
+
+export const runtimeConfigSchema = z.union([
+  commandRuntime,
+  agentCliRuntime('claude'),
+  agentCliRuntime('codex'),
+  agentCliRuntime('gemini'),
+]);
+
+export const daemonConfigSchema = z
+  .strictObject({
+    name,
+    source: sourceConfigSchema,
+    runtime: runtimeConfigSchema,
+    maxConcurrent: z.number().int().min(1).max(64).default(1),
+    pollIntervalMs: z.number().int().min(100).default(DEFAULT_POLL_INTERVAL_MS),
+    maxIdleBackoffMs: z.number().int().min(100).default(DEFAULT_MAX_IDLE_BACKOFF_MS),
+    jitter: z.boolean().default(true),
+    paused: z.boolean().default(false),
+  })
+  .refine((d) => d.maxIdleBackoffMs >= d.pollIntervalMs, {
+    message: 'must be at least pollIntervalMs',
+    path: ['maxIdleBackoffMs'],
+  });
+
+export const configSchema = z
+  .strictObject({
+    daemons: z.array(daemonConfigSchema).min(1, 'needs at least one daemon'),
+  })
+  .superRefine((cfg, ctx) => {
+    const seen = new Set<string>();
+    cfg.daemons.forEach((d, i) => {
+      if (seen.has(d.name)) {
+        ctx.addIssue({ code: 'custom', message: `duplicate daemon name "${d.name}"`, path: ['daemons', i, 'name'] });
+      }
+      seen.add(d.name);
+    });
+  });
+
+export type SourceConfig = z.output<typeof sourceConfigSchema>;
+export type RuntimeConfig = z.output<typeof runtimeConfigSchema>;
+export type DaemonConfig = z.output<typeof daemonConfigSchema>;
+export type NightshiftConfig = z.output<typeof configSchema>;
+export type NightshiftConfigInput = z.input<typeof configSchema>;
+
+export interface ParsedConfig {
+  config: NightshiftConfig;
+  warnings: string[];
+}
+
+/** Validates an already-parsed JSON value. Throws {@link ValidationError} naming each bad key. */
+export function parseConfig(raw: unknown, origin = 'config'): ParsedConfig {
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) throw new ValidationError(formatIssues(origin, parsed.error.issues));
+  const warnings: string[] = [];
+  for (const d of parsed.data.daemons) {
+    if (d.pollIntervalMs < 1000) {
+      warnings.push(`daemon "${d.name}": pollIntervalMs ${d.pollIntervalMs} is under 1000 ms; meant for demos and tests`);
+    }
+  }
+  return { config: parsed.data, warnings };
+}
+
+/** Parses JSON text then validates it; a syntax error names the position. */
+export function parseConfigText(text: string, origin = 'config'): ParsedConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new ValidationError(`${origin}: not valid JSON: ${(err as Error).message}`);
+  }
+  return parseConfig(raw, origin);
+}
+
+/** "daemons[0].runtime.command: needs at least the program to run" — one line per issue. */
+export function formatIssues(origin: string, issues: readonly z.core.$ZodIssue[]): string {
+  const lines = issues.map((issue) => `  ${formatPath(issue.path) || '(root)'}: ${issueMessage(issue)}`);
+  return `${origin} is invalid:\n${lines.join('\n')}`;
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out;
+}
+
+function issueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys')
+    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  return issue.message;
+}
+
+function isValidRegex(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}

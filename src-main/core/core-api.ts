@@ -1,0 +1,34 @@
+/**
+ * What a shell (Electron tray app, headless CLI) holds: a running core. The
+ * shells never reach past this interface; views reach it only through the
+ * contract's handlers.
+ */
+
+import type { EventPayloads } from '../api/contract';
+import type { ApiHandlers } from '../api/dispatch';
+
+/** Something a person may want to be told about (desktop notification, CLI log line). */
+export interface Notice {
+  kind: 'task_done' | 'task_failed' | 'rate_limited' | 'unauthorized';
+  daemon: string;
+  title: string;
+  body: string;
+}
+
+export interface CoreEvents extends EventPayloads {
+  notice: Notice;
+}
+
+export type CoreEventName = keyof CoreEvents;
+
+export interface NightshiftCore {
+  /** Implements every contract request; hand these to dispatchRequest. */
+  readonly handlers: ApiHandlers;
+  /** Subscribe to pushed events; returns the unsubscribe function. */
+  on<E extends CoreEventName>(event: E, listener: (payload: CoreEvents[E]) => void): () => void;
+  /**
+   * Stops every loop, asks running agents to stop (SIGTERM, then SIGKILL after
+   * `agentGraceMs`), leaves their sessions resumable, closes the database.
+   */
+  stop(options?: { agentGraceMs?: number }): Promise<void>;
+}

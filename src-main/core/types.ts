@@ -1,0 +1,272 @@
+/**
+ * The vocabulary every layer shares: tasks and their sources, agent runtimes,
+ * sessions, ticks. Pure types (plus a few constant tables) so that the shells,
+ * the renderer and the tests can import them without pulling in Node modules.
+ */
+
+// ---------------------------------------------------------------- tasks
+
+export const TASK_STATUSES = ['todo', 'in_progress', 'in_review', 'done', 'failed', 'cancelled'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** A unit of work as every source describes it (protocol.md, "Task"). */
+export interface Task {
+  id: string;
+  title: string;
+  prompt: string;
+  status: TaskStatus;
+  /** Preferred runtime name ("claude", "codex", "command", ...). */
+  runtime?: string;
+  /** Working directory on this machine. */
+  cwd?: string;
+  /** A git URL or local repository path to run in a worktree. */
+  repository?: string;
+  /** ISO 8601. */
+  created_at: string;
+}
+
+/** A review note on a task, e.g. `{action: "rejected", detail: "tests fail"}`. */
+export interface TaskNote {
+  action: string;
+  detail: string;
+  created_at: string;
+}
+
+export type ClaimResult = { ok: true; task: Task } | { ok: false; reason: 'already_claimed' | 'gone' };
+
+/**
+ * What a source offers the loop. Every method may throw a {@link SourceError}
+ * (see errors.ts); anything else thrown is treated as a transient error.
+ */
+export interface TaskSource {
+  /** "local" | "http" | "postgres" — shown in the UI. */
+  readonly kind: string;
+  /** Tasks in `todo` this daemon may take, oldest first. */
+  listClaimable(): Promise<Task[]>;
+  /** Atomically `todo → in_progress` for this worker; a lost race is `{ok:false}`, not an error. */
+  claim(id: string): Promise<ClaimResult>;
+  /** The current task, or null when it is gone (deleted). */
+  get(id: string): Promise<Task | null>;
+  complete(id: string, summary: string): Promise<void>;
+  fail(id: string, error: string): Promise<void>;
+  /** Back to `todo` (this worker gives the task up). */
+  release(id: string): Promise<void>;
+  notes(id: string): Promise<TaskNote[]>;
+  /**
+   * Optional push: call `onChange` whenever a claimable task may exist or a
+   * task's status changed. The loop treats a call as "tick now". Returns the
+   * unsubscribe function.
+   */
+  watch?(onChange: () => void): () => void;
+  /**
+   * True while a push channel (SSE stream, held long poll, LISTEN) is healthy:
+   * the loop's timer then only runs a slow reconcile poll.
+   */
+  pushHealthy?(): boolean;
+  /** Called periodically while a task runs (lease renewal for shared queues). */
+  heartbeat?(id: string): Promise<void>;
+  /** Requests made to the backing store since this source was created (monotonic). */
+  requestCount(): number;
+  close?(): Promise<void>;
+}
+
+// ---------------------------------------------------------------- clock
+
+/** Injectable time: real in production, simulated in tests and benches. */
+export interface Clock {
+  now(): number;
+  /** Schedules `fn` after `ms`; returns a cancel function. */
+  setTimer(fn: () => void, ms: number): () => void;
+}
+
+// ---------------------------------------------------------------- agents
+
+/** Something an agent said while running, normalised across CLIs. */
+export type AgentEvent =
+  | { type: 'output'; stream: 'stdout' | 'stderr'; line: string }
+  /** The agent's own conversation id, to resume the same conversation later. */
+  | { type: 'resume_token'; token: string }
+  | { type: 'usage'; inputTokens?: number; outputTokens?: number; costUsd?: number }
+  /** The agent's final answer; becomes the task's summary. */
+  | { type: 'result'; text: string }
+  /** The agent reported a rate/usage limit; `resetAt` is epoch ms when known. */
+  | { type: 'rate_limit'; resetAt?: number; message: string };
+
+/** How an agent run ended. */
+export type AgentOutcome =
+  | { kind: 'completed'; summary: string }
+  | { kind: 'failed'; error: string }
+  /** Paused by a rate/usage limit; resume the same conversation at `resumeAt` (epoch ms). */
+  | { kind: 'rate_limited'; resumeAt: number; message: string }
+  /** We stopped it: `stop()` was called with this reason. */
+  | { kind: 'stopped'; reason: StopReason };
+
+export type StopReason = 'cancelled' | 'timeout' | 'shutdown';
+
+export interface AgentStartSpec {
+  sessionId: string;
+  task: Task;
+  /** The text to give the agent: the task prompt, or a continuation message on resume. */
+  prompt: string;
+  /** True when `prompt` continues an earlier run of the same session. */
+  isResume: boolean;
+  /** The agent's own conversation id from an earlier run, when it gave one. */
+  resumeToken: string | null;
+  cwd: string;
+  /** Where stdout/stderr are appended (bounded). */
+  logPath: string;
+  onEvent(event: AgentEvent): void;
+}
+
+export interface AgentHandle {
+  readonly pid: number | undefined;
+  /** Resolves once the process (group) has exited; never rejects. */
+  readonly done: Promise<AgentOutcome>;
+  /** SIGTERM to the process group, then SIGKILL after the grace period; idempotent. */
+  stop(reason: StopReason): Promise<void>;
+}
+
+export type Availability = { available: true; version?: string } | { available: false; reason: string };
+
+/** A way of running a coding agent (command, claude, codex, gemini). */
+export interface AgentRuntime {
+  readonly name: string;
+  /** Per-task timeout for this runtime. */
+  readonly timeoutMs: number;
+  checkAvailability(): Promise<Availability>;
+  start(spec: AgentStartSpec): AgentHandle;
+}
+
+// ---------------------------------------------------------------- sessions
+
+/**
+ * One row per task run. `claiming` exists so that a crash between a remote
+ * claim and the spawn leaves a trace that restart reconciliation can act on.
+ */
+export const SESSION_STATES = [
+  'claiming',
+  'active',
+  'interrupted',
+  'rate_limited',
+  'in_review',
+  'completing',
+  'closed',
+  'failed',
+] as const;
+export type SessionState = (typeof SESSION_STATES)[number];
+
+/** What a `completing` session still has to tell its source. */
+export type SessionOutcome = 'done' | 'failed' | 'cancelled' | 'released';
+
+export interface SessionRow {
+  id: string;
+  daemon: string;
+  taskId: string;
+  taskTitle: string;
+  runtime: string;
+  state: SessionState;
+  outcome: SessionOutcome | null;
+  /** Agent runs so far (first run = 1). */
+  attempt: number;
+  pid: number | null;
+  resumeToken: string | null;
+  /** Epoch ms; set while rate_limited. */
+  resumeAfter: number | null;
+  workspace: string | null;
+  /** Summary (done) or error (failed) to report; also shown in the UI. */
+  result: string | null;
+  /** The source has acknowledged the outcome report. */
+  reported: boolean;
+  /** A workspace cleanup failed and will be retried. */
+  cleanupPending: boolean;
+  /** Last lines of agent output (bounded). */
+  lastOutput: string[];
+  logPath: string | null;
+  createdAt: number;
+  updatedAt: number;
+  endedAt: number | null;
+}
+
+export interface SessionEventRow {
+  id: number;
+  sessionId: string;
+  at: number;
+  event: string;
+  from: SessionState | null;
+  to: SessionState;
+  detail: string | null;
+}
+
+// ---------------------------------------------------------------- ticks
+
+/** Why the loop chose the delay it did; the chart colours points by this. */
+export const DELAY_REASONS = ['idle', 'work', 'saturated', 'error', 'rate_limit_clamp', 'wake', 'push_reconcile'] as const;
+export type DelayReason = (typeof DELAY_REASONS)[number];
+
+export interface TickRecord {
+  daemon: string;
+  /** Epoch ms when the tick started. */
+  at: number;
+  /** Delay chosen until the next tick. */
+  delayMs: number;
+  reason: DelayReason;
+  /** Source requests made during this tick. */
+  requests: number;
+  dispatched: number;
+  /** Busy slots after the tick (running agents). */
+  active: number;
+  /** Rate-limited sessions holding a slot's worth of work. */
+  rateLimited: number;
+  max: number;
+  error: string | null;
+}
+
+// ---------------------------------------------------------------- snapshot
+
+export const DAEMON_STATES = ['running', 'backing_off', 'paused', 'error', 'unauthorized'] as const;
+export type DaemonState = (typeof DAEMON_STATES)[number];
+
+export interface SlotView {
+  sessionId: string;
+  taskId: string;
+  taskTitle: string;
+  state: 'busy' | 'rate_limited';
+  since: number;
+  resumeAfter: number | null;
+}
+
+export interface RuntimeView {
+  name: string;
+  available: boolean;
+  reason: string | null;
+  /** Epoch ms until which the whole runtime is paused by a rate limit. */
+  pausedUntil: number | null;
+}
+
+export interface DaemonSnapshot {
+  name: string;
+  state: DaemonState;
+  paused: boolean;
+  sourceKind: string;
+  pushHealthy: boolean;
+  runtime: RuntimeView;
+  maxConcurrent: number;
+  pollIntervalMs: number;
+  maxIdleBackoffMs: number;
+  jitter: boolean;
+  slots: SlotView[];
+  /** Epoch ms of the next scheduled tick, null when paused. */
+  nextTickAt: number | null;
+  lastTickAt: number | null;
+  lastError: string | null;
+  /** Why the last tick did not dispatch, when it did not ("pool full", ...). */
+  blockedReason: string | null;
+  requestsToday: number;
+  /** Requests a fixed pollIntervalMs poll would have made today, minus requestsToday. */
+  savedToday: number;
+}
+
+export interface Snapshot {
+  at: number;
+  daemons: DaemonSnapshot[];
+}
