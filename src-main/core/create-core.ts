@@ -3,13 +3,18 @@
  * configured daemon, reconciles what a previous run left behind and starts
  * ticking. Both shells call this and nothing deeper.
  */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { systemClock } from './clock';
 import type { NightshiftConfig } from './config';
 import type { NightshiftCore } from './core-api';
-import type { Logger } from './log';
+import { type Logger, silentLogger } from './log';
+import { DB_FILE_NAME, openDatabase } from './store/db';
+import { Supervisor } from './supervisor';
 import type { Clock } from './types';
 
 export interface CoreOptions {
-  /** Holds nightshift.db (SQLite, WAL) and logs/ (per-session agent output). */
+  /** Holds nightshift.db (SQLite, WAL), logs/ (agent output) and workspaces/. */
   dataDir: string;
   config: NightshiftConfig;
   clock?: Clock;
@@ -21,6 +26,28 @@ export interface CoreOptions {
   startLoops?: boolean;
 }
 
-export async function createCore(_options: CoreOptions): Promise<NightshiftCore> {
-  throw new Error('createCore: being written (lead)');
+export async function createCore(options: CoreOptions): Promise<NightshiftCore> {
+  return createSupervisor(options);
+}
+
+/** The same, typed as the Supervisor for tests and benches that look inside. */
+export async function createSupervisor(options: CoreOptions): Promise<Supervisor> {
+  // The data dir holds agent logs and the control socket: keep it private.
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  const db = openDatabase(join(options.dataDir, DB_FILE_NAME));
+  let supervisor: Supervisor;
+  try {
+    supervisor = new Supervisor({
+      db,
+      config: options.config,
+      dataDir: options.dataDir,
+      clock: options.clock ?? systemClock,
+      logger: options.logger ?? silentLogger,
+    });
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  if (options.startLoops !== false) await supervisor.start();
+  return supervisor;
 }

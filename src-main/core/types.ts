@@ -63,6 +63,8 @@ export interface TaskSource {
    * the loop's timer then only runs a slow reconcile poll.
    */
   pushHealthy?(): boolean;
+  /** While push is healthy, the timer runs only this slow reconcile poll (ms). */
+  readonly reconcileIntervalMs?: number;
   /** Called periodically while a task runs (lease renewal for shared queues). */
   heartbeat?(id: string): Promise<void>;
   /** Requests made to the backing store since this source was created (monotonic). */

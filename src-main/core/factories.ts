@@ -1,0 +1,35 @@
+/**
+ * Builds a daemon's task source and agent runtime from its config section.
+ */
+import { hostname } from 'node:os';
+import type { DaemonConfig } from './config';
+import type { Logger } from './log';
+import { createRuntime } from './runtimes';
+import { LocalTaskSource } from './sources/local';
+import type { LocalTaskQueue } from './sources/local-queue';
+import type { AgentRuntime, Clock, TaskSource } from './types';
+
+export interface FactoryDeps {
+  queue: LocalTaskQueue;
+  clock: Clock;
+  logger: Logger;
+}
+
+export function workerName(daemon: string): string {
+  return `${hostname()}/${daemon}`;
+}
+
+export function createSource(config: DaemonConfig, deps: FactoryDeps): TaskSource {
+  const source = config.source;
+  switch (source.kind) {
+    case 'local':
+      return new LocalTaskSource(deps.queue, { queue: source.queue, review: source.review, worker: workerName(config.name) });
+    case 'http':
+    case 'postgres':
+      throw new Error(`source kind "${source.kind}" is not available in this build`);
+  }
+}
+
+export function createAgentRuntime(config: DaemonConfig, deps: FactoryDeps): AgentRuntime {
+  return createRuntime(config.runtime, { logger: deps.logger });
+}

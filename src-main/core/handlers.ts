@@ -1,0 +1,84 @@
+/**
+ * The contract's requests, implemented over a Supervisor. Arguments arrive
+ * already validated by dispatchRequest; these functions only check what a
+ * schema cannot (does the daemon exist, is the task in a state that allows it).
+ */
+import { stat } from 'node:fs/promises';
+import type { LocalTask } from '../api/contract';
+import { ApiError, type ApiHandlers } from '../api/dispatch';
+import type { Supervisor } from './supervisor';
+import type { TaskStatus } from './types';
+
+export function createHandlers(sup: Supervisor): ApiHandlers {
+  const daemon = (name: string) => {
+    const d = sup.daemons.get(name);
+    if (!d) throw new ApiError('not_found', `no daemon named "${name}"`);
+    return d;
+  };
+  const daemonView = (name: string) => sup.snapshot().daemons.find((d) => d.name === name)!;
+  const moveTask = (id: string, from: TaskStatus[], to: TaskStatus, verb: string): LocalTask => {
+    const task = sup.queue.get(id);
+    if (!task) throw new ApiError('not_found', `no task "${id}" in the local queue`);
+    if (!sup.queue.move(id, from, to)) throw new ApiError('conflict', `cannot ${verb} task "${id}": it is ${task.status}`);
+    return sup.queue.require(id);
+  };
+  const defaultQueue = () => {
+    for (const { config } of sup.daemons.values()) if (config.source.kind === 'local') return config.source.queue;
+    return 'default';
+  };
+
+  return {
+    getSnapshot: () => sup.snapshot(),
+    pauseDaemon: ({ name }) => {
+      daemon(name).loop.pause();
+      return daemonView(name);
+    },
+    wakeDaemon: ({ name }) => {
+      daemon(name).loop.wake();
+      return daemonView(name);
+    },
+    pauseAll: () => {
+      for (const { loop } of sup.daemons.values()) loop.pause();
+      return sup.snapshot();
+    },
+    wakeAll: () => {
+      for (const { loop } of sup.daemons.values()) loop.wake();
+      return sup.snapshot();
+    },
+    getTicks: ({ daemon: name, since, limit }) => {
+      daemon(name);
+      return sup.ticks.list(name, since, limit);
+    },
+    listSessions: (filter) => sup.sessions.list(filter),
+    getSessionEvents: ({ sessionId }) => {
+      if (!sup.sessions.get(sessionId)) throw new ApiError('not_found', `no session "${sessionId}"`);
+      return sup.sessions.events(sessionId);
+    },
+    listTasks: (filter) => sup.queue.list(filter),
+    addTask: async (input) => {
+      if (input.cwd) {
+        const info = await stat(input.cwd).catch(() => null);
+        if (!info?.isDirectory()) throw new ApiError('bad_request', `cwd: "${input.cwd}" is not a directory on this machine`);
+      }
+      return sup.queue.add({ ...input, queue: input.queue ?? defaultQueue() });
+    },
+    cancelTask: ({ id }) => moveTask(id, ['todo', 'in_progress', 'in_review'], 'cancelled', 'cancel'),
+    approveTask: ({ id }) => moveTask(id, ['in_review'], 'done', 'approve'),
+    rejectTask: ({ id, reason }) => {
+      const task = sup.queue.get(id);
+      if (!task) throw new ApiError('not_found', `no task "${id}" in the local queue`);
+      if (!sup.queue.reject(id, reason))
+        throw new ApiError('conflict', `cannot reject task "${id}": it is ${task.status}, not in_review`);
+      return sup.queue.require(id);
+    },
+    getSettings: () => sup.settings(),
+    setSettings: ({ app, daemons }) => {
+      for (const patch of daemons ?? []) daemon(patch.name);
+      if (app) sup.state.setAppSettings({ ...sup.state.appSettings(), ...app });
+      for (const { name, ...patch } of daemons ?? []) sup.retune(name, patch);
+      const settings = sup.settings();
+      sup.emit('settings', settings);
+      return settings;
+    },
+  };
+}

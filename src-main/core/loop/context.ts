@@ -1,0 +1,53 @@
+/**
+ * What the tick phases share. One object per daemon, built by DaemonLoop, so
+ * that each phase is a plain function that can be read (and tested) alone.
+ */
+import type { Notice } from '../core-api';
+import type { Logger } from '../log';
+import type { RuntimePool } from '../pool';
+import type { SessionStore } from '../sessions/session-store';
+import type { StateStore } from '../store/state-store';
+import type { AgentRuntime, Clock, SessionRow, TaskSource } from '../types';
+import type { WorkspacePort } from '../workspace-port';
+
+export const RATE_LIMIT_RESUME_PROMPT = 'Rate limit window has reset. Continue working on the task where you left off.';
+export const INTERRUPTED_RESUME_PROMPT =
+  'Nightshift restarted while you were working. Continue working on the task where you left off.';
+export const rejectionPrompt = (reason: string) =>
+  `Task rejected. Reason: ${reason}\n\nPlease fix the issues and submit for review again.`;
+
+export interface LoopContext {
+  readonly daemon: string;
+  /** Whose rate limit this daemon shares (see runtimePauseKey). */
+  readonly pauseKey: string;
+  readonly source: TaskSource;
+  readonly runtime: AgentRuntime;
+  readonly sessions: SessionStore;
+  readonly pool: RuntimePool;
+  readonly state: StateStore;
+  readonly workspaces: WorkspacePort;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  maxConcurrent(): number;
+  /** Paused or stopping: start no new agent. */
+  holdNewWork(): boolean;
+  notice(notice: Omit<Notice, 'daemon'>): void;
+  log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
+}
+
+/**
+ * An agent CLI's usage limit belongs to the account, so every daemon running
+ * "claude" pauses together; a plain command's limit is its own daemon's.
+ */
+export function runtimePauseKey(runtime: string, daemon: string): string {
+  return runtime === 'command' ? `command:${daemon}` : runtime;
+}
+
+/** Slots in use: running agents plus rate-limited sessions waiting to resume the same conversation. */
+export function slotsInUse(ctx: LoopContext): number {
+  return ctx.pool.activeCount + ctx.sessions.listByDaemon(ctx.daemon, ['rate_limited']).length;
+}
+
+export function openSessions(ctx: LoopContext, states: SessionRow['state'][]): SessionRow[] {
+  return ctx.sessions.listByDaemon(ctx.daemon, states);
+}

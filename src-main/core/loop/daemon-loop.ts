@@ -1,0 +1,402 @@
+/**
+ * One daemon: a timer-driven tick over a task source and a pool of agents.
+ *
+ * The scheduling is the seed's (idle backoff ×1.5 to a cap, reset by work,
+ * untouched while saturated, clamped to the nearest rate-limit resume,
+ * separate error backoff), plus what the seed lacked: push wake (a source's
+ * `watch` ticks now, and while push is healthy the timer is only a slow
+ * reconcile), pause/wake that persist, jitter, and a tick record per tick.
+ * The loop has exactly one catch, around the tick.
+ */
+import { clampToResume, ErrorBackoff, IdleBackoff, idleJitter, type Random } from '../backoff';
+import type { Notice } from '../core-api';
+import { errorMessage, SourceError } from '../errors';
+import type { Logger } from '../log';
+import { RuntimePool } from '../pool';
+import type { SessionStore } from '../sessions/session-store';
+import type { StateStore } from '../store/state-store';
+import type { TickLog } from '../store/tick-log';
+import type { AgentRuntime, Availability, Clock, DaemonState, DelayReason, TaskSource, TickRecord } from '../types';
+import type { WorkspacePort } from '../workspace-port';
+import { type LoopContext, runtimePauseKey } from './context';
+import { dispatch } from './dispatcher';
+import { applyAgentEvent, applyExit } from './exits';
+import { finishCompleting, killCancelled, reapOrphans, resumeRateLimited, watchReviews } from './phases';
+
+export interface LoopTuning {
+  pollIntervalMs: number;
+  maxIdleBackoffMs: number;
+  maxConcurrent: number;
+  jitter: boolean;
+}
+
+export interface DaemonLoopOptions {
+  name: string;
+  tuning: LoopTuning;
+  /** The config's `paused`; a stored pause/wake from an earlier run wins. */
+  pausedByConfig: boolean;
+  source: TaskSource;
+  runtime: AgentRuntime;
+  sessions: SessionStore;
+  ticks: TickLog;
+  state: StateStore;
+  workspaces: WorkspacePort;
+  clock: Clock;
+  logger: Logger;
+  logDir: string;
+  random?: Random;
+  /** Re-check runtime availability this often (a CLI may get installed or logged in). */
+  availabilityTtlMs?: number;
+  onChange(): void;
+  onTick(tick: TickRecord): void;
+  onNotice(notice: Notice): void;
+}
+
+export class DaemonLoop {
+  readonly name: string;
+  readonly pool: RuntimePool;
+  private readonly ctx: LoopContext;
+  private tuning: LoopTuning;
+  private readonly idle: IdleBackoff;
+  private readonly errors: ErrorBackoff;
+  private readonly random: Random;
+
+  private running = false;
+  private paused: boolean;
+  private unauthorized: string | null = null;
+  private cancelTimer: (() => void) | null = null;
+  private ticking: Promise<void> | null = null;
+  private tickRequested = false;
+  private wakeRequested = false;
+  private unwatch: (() => void) | null = null;
+  private cancelHeartbeat: (() => void) | null = null;
+  private availability: Availability | null = null;
+  private availabilityAt = -Infinity;
+  private requestsSeen = 0;
+
+  nextTickAt: number | null = null;
+  lastTickAt: number | null = null;
+  lastError: string | null = null;
+  blockedReason: string | null = null;
+
+  constructor(private readonly options: DaemonLoopOptions) {
+    this.name = options.name;
+    this.tuning = { ...options.tuning };
+    this.random = options.random ?? Math.random;
+    this.idle = new IdleBackoff(this.tuning.pollIntervalMs, this.tuning.maxIdleBackoffMs);
+    this.errors = new ErrorBackoff(this.tuning.pollIntervalMs, this.tuning.jitter, this.random);
+    this.paused = options.state.paused(options.name) ?? options.pausedByConfig;
+    this.pool = new RuntimePool({
+      daemon: options.name,
+      runtime: options.runtime,
+      sessions: options.sessions,
+      clock: options.clock,
+      logger: options.logger,
+      logDir: options.logDir,
+      onAgentEvent: (sessionId, event) => this.guard('agent event', () => applyAgentEvent(this.ctx, sessionId, event)),
+      onExit: (run, outcome) => {
+        this.guard('agent exit', () => applyExit(this.ctx, run, outcome));
+        this.onSlotFreed();
+      },
+    });
+    this.ctx = {
+      daemon: options.name,
+      pauseKey: runtimePauseKey(options.runtime.name, options.name),
+      source: options.source,
+      runtime: options.runtime,
+      sessions: options.sessions,
+      pool: this.pool,
+      state: options.state,
+      workspaces: options.workspaces,
+      clock: options.clock,
+      logger: options.logger,
+      maxConcurrent: () => this.tuning.maxConcurrent,
+      holdNewWork: () => this.paused || !this.running,
+      notice: (n) => options.onNotice({ ...n, daemon: options.name }),
+      log: (level, message) => options.logger.log(level, `loop[${options.name}]`, message),
+    };
+    this.requestsSeen = options.source.requestCount();
+  }
+
+  // ---------------------------------------------------------------- control
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.unwatch = this.options.source.watch?.(() => this.requestTick()) ?? null;
+    if (this.options.source.heartbeat) this.scheduleHeartbeat();
+    if (!this.paused) this.schedule(0);
+    this.options.onChange();
+  }
+
+  /** Stops ticking and dispatching; running agents go on. Survives a restart. */
+  pause(): void {
+    this.paused = true;
+    this.options.state.setPaused(this.name, true);
+    this.clearTimer();
+    this.ctx.log('info', 'paused');
+    this.options.onChange();
+  }
+
+  /** Resumes, resets both backoffs and ticks now. Also retries after "unauthorized". */
+  wake(): void {
+    this.paused = false;
+    this.options.state.setPaused(this.name, false);
+    this.unauthorized = null;
+    this.idle.reset();
+    this.errors.reset();
+    this.availabilityAt = -Infinity;
+    this.wakeRequested = true;
+    this.ctx.log('info', 'woken');
+    if (this.running) this.schedule(0);
+    this.options.onChange();
+  }
+
+  /** Stops the loop and asks every agent to stop; their sessions stay resumable. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.clearTimer();
+    this.cancelHeartbeat?.();
+    this.unwatch?.();
+    this.unwatch = null;
+    await this.ticking;
+    await this.pool.stopAll('shutdown');
+    await this.options.source.close?.();
+  }
+
+  retune(tuning: LoopTuning): void {
+    this.tuning = { ...tuning };
+    this.idle.retune(tuning.pollIntervalMs, tuning.maxIdleBackoffMs);
+    this.errors.retune(tuning.pollIntervalMs);
+    if (this.running && !this.paused) this.schedule(0);
+    this.options.onChange();
+  }
+
+  // ---------------------------------------------------------------- state for views
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  get currentTuning(): LoopTuning {
+    return { ...this.tuning };
+  }
+
+  get runtimePauseKey(): string {
+    return this.ctx.pauseKey;
+  }
+
+  get runtimeAvailability(): Availability | null {
+    return this.availability;
+  }
+
+  /** Idle backoff step the next idle tick would wait (un-jittered). */
+  get idleBackoffMs(): number {
+    return this.idle.currentMs;
+  }
+
+  get state(): DaemonState {
+    if (this.paused) return 'paused';
+    if (this.unauthorized) return 'unauthorized';
+    if (this.lastError) return 'error';
+    return this.idle.currentMs > this.tuning.pollIntervalMs ? 'backing_off' : 'running';
+  }
+
+  // ---------------------------------------------------------------- scheduling
+
+  /** A push from the source, or a queued task: tick now. */
+  requestTick(): void {
+    if (!this.running || this.paused || this.unauthorized) return;
+    this.schedule(0);
+  }
+
+  /** The seed's onSlotFreed: reset the idle backoff and look for work now. */
+  private onSlotFreed(): void {
+    this.idle.reset();
+    this.requestTick();
+    this.options.onChange();
+  }
+
+  private schedule(delayMs: number): void {
+    this.clearTimer();
+    this.nextTickAt = this.options.clock.now() + delayMs;
+    this.cancelTimer = this.options.clock.setTimer(() => {
+      this.cancelTimer = null;
+      this.runTick();
+    }, delayMs);
+  }
+
+  private clearTimer(): void {
+    this.cancelTimer?.();
+    this.cancelTimer = null;
+    this.nextTickAt = null;
+  }
+
+  private runTick(): void {
+    if (this.ticking) {
+      this.tickRequested = true; // one more tick right after this one
+      return;
+    }
+    this.ticking = this.tick().finally(() => {
+      this.ticking = null;
+      if (this.tickRequested) {
+        this.tickRequested = false;
+        this.requestTick();
+      }
+    });
+  }
+
+  private scheduleHeartbeat(): void {
+    const every = 15_000;
+    this.cancelHeartbeat = this.options.clock.setTimer(() => {
+      for (const run of this.pool.running()) {
+        this.options.source
+          .heartbeat?.(run.taskId)
+          .catch((err) => this.ctx.log('warn', `lease renewal for ${run.taskId}: ${errorMessage(err)}`));
+      }
+      if (this.running) this.scheduleHeartbeat();
+    }, every);
+  }
+
+  // ---------------------------------------------------------------- the tick
+
+  private async tick(): Promise<void> {
+    if (!this.running || this.paused) return;
+    const { clock } = this.options;
+    const startedAt = clock.now();
+    const byWake = this.wakeRequested;
+    this.wakeRequested = false;
+    let dispatched = 0;
+    let reason: DelayReason;
+    let delayMs: number | null;
+    let pendingReports = 0;
+
+    try {
+      await this.refreshAvailability(startedAt);
+      const activeBefore = this.pool.activeCount;
+      await killCancelled(this.ctx);
+      await reapOrphans(this.ctx);
+      const attempted = new Set<string>();
+      await finishCompleting(this.ctx, attempted);
+      await watchReviews(this.ctx);
+      await resumeRateLimited(this.ctx);
+      // Reviews approved or cancelled just now finish in the same tick.
+      pendingReports = await finishCompleting(this.ctx, attempted);
+      const reapedOrResumed = this.pool.activeCount !== activeBefore;
+
+      if (this.slotsInUse() >= this.tuning.maxConcurrent) {
+        // "No capacity", not "nothing to do": leave the idle backoff alone so a
+        // full daemon does not speed up against a source that has no slot for it.
+        reason = 'saturated';
+        this.blockedReason = 'pool full';
+      } else if (this.paused) {
+        reason = 'idle';
+      } else {
+        const result = await dispatch(this.ctx, this.availability);
+        dispatched = result.dispatched;
+        this.blockedReason = result.blockedReason;
+        if (dispatched > 0 || reapedOrResumed) {
+          this.idle.reset();
+          reason = 'work';
+        } else {
+          this.idle.bump();
+          reason = byWake ? 'wake' : 'idle';
+        }
+      }
+      this.errors.reset();
+      this.lastError = null;
+      ({ delayMs, reason } = this.plannedDelay(reason, pendingReports > 0));
+    } catch (err) {
+      reason = 'error';
+      this.lastError = errorMessage(err);
+      if (err instanceof SourceError && err.kind === 'unauthorized') {
+        // No further requests until the configuration changes (or a person presses Wake).
+        this.unauthorized = this.lastError;
+        delayMs = null;
+        this.ctx.notice({ kind: 'unauthorized', title: `${this.name}: unauthorized`, body: this.lastError });
+      } else {
+        delayMs = this.errors.onError(err).delayMs;
+      }
+      this.ctx.log('warn', `tick failed: ${this.lastError}`);
+    }
+
+    this.lastTickAt = startedAt;
+    const tick = this.recordTick(startedAt, delayMs ?? 0, reason, dispatched);
+    if (this.running && !this.paused && delayMs !== null) this.schedule(delayMs);
+    else if (delayMs === null) this.clearTimer();
+    this.options.onTick(tick);
+    this.options.onChange();
+  }
+
+  /**
+   * The idle step (or, while push is healthy, the slow reconcile interval),
+   * jittered, then clamped to the nearest rate-limit resume (≥ 1 s).
+   */
+  private plannedDelay(reason: DelayReason, reportsPending: boolean): { delayMs: number; reason: DelayReason } {
+    const { source, clock } = this.options;
+    let delayMs = this.idle.currentMs;
+    const push = source.pushHealthy?.() === true && source.reconcileIntervalMs !== undefined;
+    // Unacknowledged reports are retried on the idle curve, never the 10-minute reconcile.
+    if (push && !reportsPending) {
+      delayMs = Math.max(source.reconcileIntervalMs!, delayMs);
+      if (reason === 'idle' || reason === 'work') reason = 'push_reconcile';
+    }
+    if (this.tuning.jitter) delayMs = idleJitter(delayMs, this.random);
+    const clamped = clampToResume(delayMs, this.nearestResumeAt(), clock.now());
+    return clamped.clamped ? { delayMs: clamped.delayMs, reason: 'rate_limit_clamp' } : { delayMs, reason };
+  }
+
+  private nearestResumeAt(): number | null {
+    let nearest: number | null = null;
+    const now = this.options.clock.now();
+    for (const s of this.options.sessions.listByDaemon(this.name, ['rate_limited'])) {
+      if (s.resumeAfter !== null && s.resumeAfter > now && (nearest === null || s.resumeAfter < nearest)) nearest = s.resumeAfter;
+    }
+    const pause = this.options.state.runtimePause(this.ctx.pauseKey);
+    if (pause && pause.pausedUntil > now && (nearest === null || pause.pausedUntil < nearest)) nearest = pause.pausedUntil;
+    return nearest;
+  }
+
+  private slotsInUse(): number {
+    return this.pool.activeCount + this.options.sessions.listByDaemon(this.name, ['rate_limited']).length;
+  }
+
+  private async refreshAvailability(now: number): Promise<void> {
+    if (now - this.availabilityAt < (this.options.availabilityTtlMs ?? 5 * 60_000)) return;
+    this.availabilityAt = now;
+    try {
+      this.availability = await this.options.runtime.checkAvailability();
+    } catch (err) {
+      this.availability = { available: false, reason: errorMessage(err) };
+    }
+  }
+
+  private recordTick(at: number, delayMs: number, reason: DelayReason, dispatched: number): TickRecord {
+    // Requests made between ticks (push channels, lease renewals) are
+    // attributed to the next tick, so the per-day totals are complete.
+    const seen = this.options.source.requestCount();
+    const tick: TickRecord = {
+      daemon: this.name,
+      at,
+      delayMs: Math.round(delayMs),
+      reason,
+      requests: seen - this.requestsSeen,
+      dispatched,
+      active: this.pool.activeCount,
+      rateLimited: this.options.sessions.listByDaemon(this.name, ['rate_limited']).length,
+      max: this.tuning.maxConcurrent,
+      error: this.lastError,
+    };
+    this.requestsSeen = seen;
+    this.guard('recording a tick', () => this.options.ticks.record(tick));
+    return tick;
+  }
+
+  private guard(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.ctx.log('error', `${what}: ${errorMessage(err)}`);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Phase 6: fill every free slot. Unlike the seed (one task per tick, so a
+ * burst of ten took ten ticks), a tick claims as many tasks as there are
+ * free slots. A session row in `claiming` is written before each claim so
+ * that a crash between the claim and the spawn is found on restart.
+ */
+import type { Availability } from '../types';
+import { type LoopContext, slotsInUse } from './context';
+import { startRun } from './start-run';
+
+export interface DispatchResult {
+  dispatched: number;
+  /** Why work that waits was not started, for the UI; null when nothing is blocked. */
+  blockedReason: string | null;
+}
+
+export async function dispatch(ctx: LoopContext, availability: Availability | null): Promise<DispatchResult> {
+  const now = ctx.clock.now();
+  const pause = ctx.state.runtimePause(ctx.pauseKey);
+  if (pause && pause.pausedUntil > now) {
+    return { dispatched: 0, blockedReason: `${ctx.runtime.name} rate-limited until ${clockTime(pause.pausedUntil)}` };
+  }
+  if (availability && !availability.available) {
+    return { dispatched: 0, blockedReason: `no runtime available: ${availability.reason}` };
+  }
+  let free = ctx.maxConcurrent() - slotsInUse(ctx);
+  if (free <= 0) return { dispatched: 0, blockedReason: 'pool full' };
+
+  const tasks = (await ctx.source.listClaimable()).filter((t) => !t.runtime || t.runtime === ctx.runtime.name);
+  let dispatched = 0;
+  for (const task of tasks) {
+    if (free <= 0) return { dispatched, blockedReason: 'pool full' };
+    if (ctx.holdNewWork()) break;
+    const session = ctx.sessions.create({
+      daemon: ctx.daemon,
+      taskId: task.id,
+      taskTitle: task.title,
+      runtime: ctx.runtime.name,
+    });
+    // A claim that throws leaves the session in `claiming`; the reap phase
+    // then finds out whether the claim happened and gives the task back.
+    const claim = await ctx.source.claim(task.id);
+    if (!claim.ok) {
+      ctx.sessions.discard(session.id);
+      continue;
+    }
+    const active = ctx.sessions.transition(session.id, 'claimed', { attempt: 1 });
+    await startRun(ctx, active, claim.task, claim.task.prompt, false);
+    dispatched++;
+    free--;
+  }
+  return { dispatched, blockedReason: null };
+}
+
+function clockTime(at: number): string {
+  return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}

@@ -1,0 +1,69 @@
+/**
+ * The picture every view draws: one DaemonSnapshot per loop, derived on
+ * demand from the loop's memory and the database (nothing here is stored).
+ */
+import type { DaemonLoop } from './loop/daemon-loop';
+import type { SessionStore } from './sessions/session-store';
+import type { StateStore } from './store/state-store';
+import { type TickLog, utcDay } from './store/tick-log';
+import type { DaemonSnapshot, SlotView, TaskSource } from './types';
+
+export interface SnapshotDeps {
+  sessions: SessionStore;
+  ticks: TickLog;
+  state: StateStore;
+  now: number;
+}
+
+export function daemonSnapshot(loop: DaemonLoop, source: TaskSource, deps: SnapshotDeps): DaemonSnapshot {
+  const tuning = loop.currentTuning;
+  const slots: SlotView[] = loop.pool.running().map((r) => ({
+    sessionId: r.sessionId,
+    taskId: r.taskId,
+    taskTitle: r.taskTitle,
+    state: 'busy',
+    since: r.startedAt,
+    resumeAfter: null,
+  }));
+  for (const s of deps.sessions.listByDaemon(loop.name, ['rate_limited'])) {
+    slots.push({
+      sessionId: s.id,
+      taskId: s.taskId,
+      taskTitle: s.taskTitle,
+      state: 'rate_limited',
+      since: s.updatedAt,
+      resumeAfter: s.resumeAfter,
+    });
+  }
+  const availability = loop.runtimeAvailability;
+  const pause = deps.state.runtimePause(loop.runtimePauseKey);
+  const requestsToday = deps.ticks.requestsOn(loop.name, deps.now);
+  const sinceFirstTick = deps.ticks.firstTickOn(loop.name, deps.now);
+  const fixedRequests = sinceFirstTick === null ? 0 : Math.floor((deps.now - sinceFirstTick) / tuning.pollIntervalMs) + 1;
+  return {
+    name: loop.name,
+    state: loop.state,
+    paused: loop.isPaused,
+    sourceKind: source.kind,
+    pushHealthy: source.pushHealthy?.() === true,
+    runtime: {
+      name: loop.pool.runtimeName,
+      available: availability?.available ?? true,
+      reason: availability && !availability.available ? availability.reason : null,
+      pausedUntil: pause && pause.pausedUntil > deps.now ? pause.pausedUntil : null,
+    },
+    maxConcurrent: tuning.maxConcurrent,
+    pollIntervalMs: tuning.pollIntervalMs,
+    maxIdleBackoffMs: tuning.maxIdleBackoffMs,
+    jitter: tuning.jitter,
+    slots,
+    nextTickAt: loop.nextTickAt,
+    lastTickAt: loop.lastTickAt,
+    lastError: loop.lastError,
+    blockedReason: loop.blockedReason,
+    requestsToday,
+    savedToday: Math.max(0, fixedRequests - requestsToday),
+  };
+}
+
+export { utcDay };

@@ -1,0 +1,196 @@
+/**
+ * The embedded task queue: a `tasks` table in the app's own SQLite file. Every
+ * status change is a single conditional UPDATE, so a claim is atomic even with
+ * several daemons (or processes) on one file. Changes are announced in-process
+ * so that a waiting daemon ticks at once (push without a network).
+ */
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { LocalTask } from '../../api/contract';
+import type { Db } from '../store/db';
+import type { Task, TaskNote, TaskStatus } from '../types';
+
+export interface NewTask {
+  prompt: string;
+  title?: string;
+  cwd?: string;
+  repository?: string;
+  runtime?: string;
+  queue?: string;
+}
+
+interface Row {
+  id: string;
+  queue: string;
+  title: string;
+  prompt: string;
+  status: TaskStatus;
+  runtime: string | null;
+  cwd: string | null;
+  repository: string | null;
+  result: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export const DEFAULT_QUEUE = 'default';
+
+export class LocalTaskQueue {
+  /** Emits `change` with the queue name after any committed change. */
+  private readonly changes = new EventEmitter();
+  private seq: number;
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number,
+  ) {
+    this.changes.setMaxListeners(0);
+    const row = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM tasks').get() as { seq: number };
+    this.seq = row.seq;
+  }
+
+  onChange(listener: (queue: string) => void): () => void {
+    this.changes.on('change', listener);
+    return () => this.changes.off('change', listener);
+  }
+
+  add(input: NewTask): LocalTask {
+    const at = this.iso();
+    const id = `t_${this.now().toString(36)}${randomBytes(4).toString('hex')}`;
+    const queue = input.queue ?? DEFAULT_QUEUE;
+    const title = input.title ?? firstLine(input.prompt);
+    this.db
+      .prepare(
+        `INSERT INTO tasks (id, seq, queue, title, prompt, status, runtime, cwd, repository, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, 'todo', ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        id,
+        ++this.seq,
+        queue,
+        title,
+        input.prompt,
+        input.runtime ?? null,
+        input.cwd ?? null,
+        input.repository ?? null,
+        at,
+        at,
+      );
+    this.changes.emit('change', queue);
+    return this.require(id);
+  }
+
+  get(id: string): LocalTask | null {
+    const row = this.db.prepare('SELECT * FROM tasks WHERE id = ?').get(id) as Row | undefined;
+    return row ? toTask(row) : null;
+  }
+
+  require(id: string): LocalTask {
+    const task = this.get(id);
+    if (!task) throw new Error(`no task ${id}`);
+    return task;
+  }
+
+  list(filter: { queue?: string; status?: readonly TaskStatus[]; limit?: number } = {}): LocalTask[] {
+    const where: string[] = [];
+    const values: unknown[] = [];
+    if (filter.queue) {
+      where.push('queue = ?');
+      values.push(filter.queue);
+    }
+    if (filter.status?.length) {
+      where.push(`status IN (${filter.status.map(() => '?').join(',')})`);
+      values.push(...filter.status);
+    }
+    const sql = `SELECT * FROM tasks ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(...values, filter.limit ?? 500) as Row[]).map(toTask);
+  }
+
+  claimable(queue: string, limit: number): LocalTask[] {
+    const rows = this.db
+      .prepare(`SELECT * FROM tasks WHERE queue = ? AND status = 'todo' ORDER BY seq LIMIT ?`)
+      .all(queue, limit) as Row[];
+    return rows.map(toTask);
+  }
+
+  /**
+   * Moves a task between statuses only if it is in one of `from`; returns
+   * whether it moved. The WHERE clause is what makes claims atomic.
+   */
+  move(
+    id: string,
+    from: readonly TaskStatus[],
+    to: TaskStatus,
+    fields: { result?: string | null; claimedBy?: string | null } = {},
+  ): boolean {
+    const sets = ['status = ?', 'updated_at = ?'];
+    const values: unknown[] = [to, this.iso()];
+    if (fields.result !== undefined) {
+      sets.push('result = ?');
+      values.push(fields.result);
+    }
+    if (fields.claimedBy !== undefined) {
+      sets.push('claimed_by = ?');
+      values.push(fields.claimedBy);
+    }
+    const marks = from.map(() => '?').join(',');
+    const info = this.db
+      .prepare(`UPDATE tasks SET ${sets.join(', ')} WHERE id = ? AND status IN (${marks})`)
+      .run(...values, id, ...from);
+    if (info.changes === 1) this.changes.emit('change', this.require(id).queue);
+    return info.changes === 1;
+  }
+
+  addNote(id: string, action: string, detail: string): void {
+    this.db
+      .prepare('INSERT INTO task_notes (task_id, action, detail, created_at) VALUES (?, ?, ?, ?)')
+      .run(id, action, detail, this.iso());
+  }
+
+  notes(id: string): TaskNote[] {
+    return this.db
+      .prepare('SELECT action, detail, created_at FROM task_notes WHERE task_id = ? ORDER BY id')
+      .all(id) as TaskNote[];
+  }
+
+  /** Review loop: `in_progress` again with a `rejected` note, in one transaction. */
+  reject(id: string, reason: string): boolean {
+    return this.db.transaction(() => {
+      const moved = this.move(id, ['in_review'], 'in_progress');
+      if (moved) this.addNote(id, 'rejected', reason);
+      return moved;
+    })();
+  }
+
+  private iso(): string {
+    return new Date(this.now()).toISOString();
+  }
+}
+
+function firstLine(text: string): string {
+  const line = text.trim().split('\n', 1)[0] ?? '';
+  return line.length > 80 ? `${line.slice(0, 79)}…` : line || 'untitled task';
+}
+
+function toTask(r: Row): LocalTask {
+  const task: LocalTask = {
+    id: r.id,
+    queue: r.queue,
+    title: r.title,
+    prompt: r.prompt,
+    status: r.status,
+    created_at: r.created_at,
+    updated_at: r.updated_at,
+    result: r.result,
+  };
+  if (r.runtime) task.runtime = r.runtime;
+  if (r.cwd) task.cwd = r.cwd;
+  if (r.repository) task.repository = r.repository;
+  return task;
+}
+
+/** The protocol's Task, without the local-only fields. */
+export function toProtocolTask(t: LocalTask): Task {
+  const { queue: _q, updated_at: _u, result: _r, ...task } = t;
+  return task;
+}

@@ -1,0 +1,192 @@
+/**
+ * Runs N daemons over one database and turns their state into events. It is
+ * the NightshiftCore the shells hold: handlers for the contract, typed events,
+ * and an orderly stop.
+ */
+import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
+import type { Settings } from '../api/contract';
+import type { ApiHandlers } from '../api/dispatch';
+import type { DaemonConfig, NightshiftConfig } from './config';
+import type { CoreEventName, CoreEvents, NightshiftCore } from './core-api';
+import { errorMessage } from './errors';
+import { createAgentRuntime, createSource } from './factories';
+import { createHandlers } from './handlers';
+import { killLeftoverAgents } from './leftovers';
+import type { Logger } from './log';
+import { DaemonLoop, type LoopTuning } from './loop/daemon-loop';
+import { SessionStore } from './sessions/session-store';
+import { OPEN_STATES } from './sessions/transitions';
+import { daemonSnapshot } from './snapshot';
+import { LocalTaskQueue } from './sources/local-queue';
+import type { Db } from './store/db';
+import { StateStore } from './store/state-store';
+import { TickLog } from './store/tick-log';
+import type { Clock, Snapshot, TaskSource } from './types';
+import { createWorkspacePort } from './workspace/port';
+
+/** Ended sessions are kept this long for the Sessions view. */
+const SESSION_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+const SNAPSHOT_THROTTLE_MS = 150;
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+
+export interface SupervisorOptions {
+  db: Db;
+  config: NightshiftConfig;
+  dataDir: string;
+  clock: Clock;
+  logger: Logger;
+}
+
+interface Daemon {
+  config: DaemonConfig;
+  loop: DaemonLoop;
+  source: TaskSource;
+}
+
+export class Supervisor implements NightshiftCore {
+  readonly sessions: SessionStore;
+  readonly queue: LocalTaskQueue;
+  readonly ticks: TickLog;
+  readonly state: StateStore;
+  readonly handlers: ApiHandlers;
+  readonly daemons = new Map<string, Daemon>();
+  private readonly events = new EventEmitter();
+  private cancelSnapshot: (() => void) | null = null;
+  private cancelPrune: (() => void) | null = null;
+  private started = false;
+  private stopped = false;
+
+  constructor(private readonly options: SupervisorOptions) {
+    const { db, clock, logger, dataDir } = options;
+    const now = () => clock.now();
+    this.events.setMaxListeners(0);
+    this.sessions = new SessionStore(db, now);
+    this.queue = new LocalTaskQueue(db, now);
+    this.ticks = new TickLog(db);
+    this.state = new StateStore(db);
+    this.sessions.onChange((row) => {
+      this.emit('session', row);
+      this.snapshotSoon();
+    });
+    const workspaces = createWorkspacePort({ baseDir: join(dataDir, 'workspaces'), logger });
+    for (const config of options.config.daemons) {
+      const deps = { queue: this.queue, clock, logger };
+      const source = createSource(config, deps);
+      const runtime = createAgentRuntime(config, deps);
+      const loop = new DaemonLoop({
+        name: config.name,
+        tuning: this.effectiveTuning(config),
+        pausedByConfig: config.paused,
+        source,
+        runtime,
+        sessions: this.sessions,
+        ticks: this.ticks,
+        state: this.state,
+        workspaces,
+        clock,
+        logger,
+        logDir: join(dataDir, 'logs'),
+        onChange: () => this.snapshotSoon(),
+        onTick: (tick) => this.emit('tick', tick),
+        onNotice: (notice) => this.emit('notice', notice),
+      });
+      this.daemons.set(config.name, { config, loop, source });
+    }
+    this.handlers = createHandlers(this);
+  }
+
+  /** Kills what a crashed run left behind, prunes history, then starts every loop. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    const leftovers = this.sessions.list({ states: OPEN_STATES, limit: 100_000 });
+    await killLeftoverAgents(leftovers, this.options.logger);
+    this.prune();
+    for (const { loop } of this.daemons.values()) loop.start();
+    this.snapshotSoon();
+  }
+
+  async stop(options: { agentGraceMs?: number } = {}): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.cancelSnapshot?.();
+    this.cancelPrune?.();
+    const stops = Promise.all([...this.daemons.values()].map(({ loop }) => loop.stop()));
+    // Agents get SIGTERM then SIGKILL from their runtime; this bound only
+    // keeps a wedged source from holding the quit forever.
+    const bound = (options.agentGraceMs ?? 5_000) + 10_000;
+    await Promise.race([stops, new Promise((r) => setTimeout(r, bound).unref())]);
+    this.options.db.close();
+  }
+
+  on<E extends CoreEventName>(event: E, listener: (payload: CoreEvents[E]) => void): () => void {
+    this.events.on(event, listener);
+    return () => this.events.off(event, listener);
+  }
+
+  snapshot(): Snapshot {
+    const now = this.options.clock.now();
+    const deps = { sessions: this.sessions, ticks: this.ticks, state: this.state, now };
+    return { at: now, daemons: [...this.daemons.values()].map(({ loop, source }) => daemonSnapshot(loop, source, deps)) };
+  }
+
+  settings(): Settings {
+    return {
+      app: this.state.appSettings(),
+      daemons: [...this.daemons.values()].map(({ loop }) => ({ name: loop.name, ...loop.currentTuning })),
+    };
+  }
+
+  /** Applies and persists per-daemon tuning on top of the config file. */
+  retune(name: string, patch: Partial<LoopTuning>): void {
+    const daemon = this.daemons.get(name);
+    if (!daemon) return;
+    const next = { ...daemon.loop.currentTuning, ...patch };
+    if (next.maxIdleBackoffMs < next.pollIntervalMs) next.maxIdleBackoffMs = next.pollIntervalMs;
+    this.state.setTuning(name, { ...this.state.tuning(name), ...patch });
+    daemon.loop.retune(next);
+  }
+
+  emit<E extends CoreEventName>(event: E, payload: CoreEvents[E]): void {
+    for (const listener of this.events.listeners(event)) {
+      try {
+        (listener as (p: CoreEvents[E]) => void)(payload);
+      } catch (err) {
+        this.options.logger.log('error', 'supervisor', `a ${event} listener threw: ${errorMessage(err)}`);
+      }
+    }
+  }
+
+  /** Coalesces bursts of changes into one snapshot event. */
+  snapshotSoon(): void {
+    if (this.cancelSnapshot || this.stopped) return;
+    this.cancelSnapshot = this.options.clock.setTimer(() => {
+      this.cancelSnapshot = null;
+      if (!this.stopped) this.emit('snapshot', this.snapshot());
+    }, SNAPSHOT_THROTTLE_MS);
+  }
+
+  private effectiveTuning(config: DaemonConfig): LoopTuning {
+    const stored = this.state.tuning(config.name);
+    const tuning = {
+      pollIntervalMs: stored.pollIntervalMs ?? config.pollIntervalMs,
+      maxIdleBackoffMs: stored.maxIdleBackoffMs ?? config.maxIdleBackoffMs,
+      maxConcurrent: stored.maxConcurrent ?? config.maxConcurrent,
+      jitter: stored.jitter ?? config.jitter,
+    };
+    if (tuning.maxIdleBackoffMs < tuning.pollIntervalMs) tuning.maxIdleBackoffMs = tuning.pollIntervalMs;
+    return tuning;
+  }
+
+  private prune(): void {
+    const now = this.options.clock.now();
+    try {
+      this.ticks.prune(now);
+      this.sessions.pruneEnded(now - SESSION_RETENTION_MS);
+    } catch (err) {
+      this.options.logger.log('warn', 'supervisor', `pruning history failed: ${errorMessage(err)}`);
+    }
+    this.cancelPrune = this.options.clock.setTimer(() => this.prune(), PRUNE_EVERY_MS);
+  }
+}

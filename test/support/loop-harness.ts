@@ -1,0 +1,82 @@
+/**
+ * A DaemonLoop wired to a real SQLite file, an in-memory source, a scripted
+ * runtime and a fake clock: every delay the loop chooses can be read back
+ * from the tick log and asserted exactly.
+ */
+import { join } from 'node:path';
+import { FakeClock } from '../../src-main/core/clock';
+import type { Notice } from '../../src-main/core/core-api';
+import { silentLogger } from '../../src-main/core/log';
+import { DaemonLoop, type LoopTuning } from '../../src-main/core/loop/daemon-loop';
+import { SessionStore } from '../../src-main/core/sessions/session-store';
+import { type Db, openDatabase } from '../../src-main/core/store/db';
+import { StateStore } from '../../src-main/core/store/state-store';
+import { TickLog } from '../../src-main/core/store/tick-log';
+import type { TickRecord } from '../../src-main/core/types';
+import type { WorkspacePort } from '../../src-main/core/workspace-port';
+import { MemorySource } from './memory-source';
+import { ScriptedRuntime } from './scripted-runtime';
+
+export interface Harness {
+  db: Db;
+  clock: FakeClock;
+  source: MemorySource;
+  runtime: ScriptedRuntime;
+  sessions: SessionStore;
+  state: StateStore;
+  ticks: TickLog;
+  loop: DaemonLoop;
+  notices: Notice[];
+  tickEvents: TickRecord[];
+  /** Builds another loop over the same database (a restart). */
+  restart(): DaemonLoop;
+}
+
+export const noWorkspaces: WorkspacePort = {
+  async prepare(_task, sessionId) {
+    return { path: process.cwd(), record: JSON.stringify({ kind: 'cwd', path: process.cwd(), sessionId }) };
+  },
+  pathOf: () => process.cwd(),
+  async cleanup() {
+    return { removed: false };
+  },
+};
+
+export function createHarness(dir: string, tuning: Partial<LoopTuning> = {}, extra: { random?: () => number } = {}): Harness {
+  const db = openDatabase(join(dir, 'nightshift.db'));
+  const clock = new FakeClock();
+  const source = new MemorySource();
+  const runtime = new ScriptedRuntime();
+  const sessions = new SessionStore(db, () => clock.now());
+  const state = new StateStore(db);
+  const ticks = new TickLog(db);
+  const notices: Notice[] = [];
+  const tickEvents: TickRecord[] = [];
+  const full: LoopTuning = { pollIntervalMs: 10_000, maxIdleBackoffMs: 120_000, maxConcurrent: 2, jitter: false, ...tuning };
+  const make = () =>
+    new DaemonLoop({
+      name: 'd1',
+      tuning: full,
+      pausedByConfig: false,
+      source,
+      runtime,
+      sessions,
+      ticks,
+      state,
+      workspaces: noWorkspaces,
+      clock,
+      logger: silentLogger,
+      logDir: join(dir, 'logs'),
+      ...(extra.random ? { random: extra.random } : {}),
+      onChange() {},
+      onTick: (t) => tickEvents.push(t),
+      onNotice: (n) => notices.push(n),
+    });
+  const h: Harness = { db, clock, source, runtime, sessions, state, ticks, loop: make(), notices, tickEvents, restart: make };
+  return h;
+}
+
+/** The delays (s) the loop chose, tick by tick. */
+export function delaysS(h: Harness): number[] {
+  return h.tickEvents.map((t) => t.delayMs / 1000);
+}
