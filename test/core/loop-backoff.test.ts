@@ -5,9 +5,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SourceError } from '../../src-main/core/errors';
 import { createHarness, delaysS, type Harness } from '../support/loop-harness';
-import { useTempDirs } from '../support/temp-dir';
+import { tempDirsPerTest } from '../support/temp-dir';
 
-const tempDir = useTempDirs();
+const tempDir = tempDirsPerTest();
 let h: Harness;
 
 afterEach(async () => {

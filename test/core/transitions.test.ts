@@ -10,9 +10,9 @@ import { SessionStore } from '../../src-main/core/sessions/session-store';
 import { nextState, SESSION_EVENTS, TRANSITIONS } from '../../src-main/core/sessions/transitions';
 import { openDatabase } from '../../src-main/core/store/db';
 import { SESSION_STATES, type SessionState } from '../../src-main/core/types';
-import { useTempDirs } from '../support/temp-dir';
+import { tempDirsPerTest } from '../support/temp-dir';
 
-const tempDir = useTempDirs();
+const tempDir = tempDirsPerTest();
 
 /** The one legal table, written out again on purpose: a change to it must be deliberate. */
 const EXPECTED: Record<SessionState, Record<string, SessionState>> = {

@@ -65,7 +65,7 @@ async function reapOne(ctx: LoopContext, session: SessionRow): Promise<void> {
   if (session.state === 'active') {
     session = ctx.sessions.transition(session.id, 'interrupted', { pid: null }, 'agent process gone');
   }
-  if (!task || task.status !== 'in_progress') {
+  if (task?.status !== 'in_progress') {
     ctx.sessions.transition(
       session.id,
       'task_gone',
@@ -171,7 +171,7 @@ export async function resumeRateLimited(ctx: LoopContext): Promise<void> {
     if (session.resumeAfter !== null && session.resumeAfter > now) continue;
     await isolated(ctx, `resuming ${session.id}`, async () => {
       const task = await ctx.source.get(session.taskId);
-      if (!task || task.status !== 'in_progress') {
+      if (task?.status !== 'in_progress') {
         ctx.sessions.transition(
           session.id,
           'task_gone',
