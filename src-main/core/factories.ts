@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import type { DaemonConfig } from './config';
 import type { Logger } from './log';
 import { createRuntime } from './runtimes';
+import { createHttpSource } from './sources/http';
 import { LocalTaskSource } from './sources/local';
 import type { LocalTaskQueue } from './sources/local-queue';
 import type { AgentRuntime, Clock, TaskSource } from './types';
@@ -25,11 +26,12 @@ export function createSource(config: DaemonConfig, deps: FactoryDeps): TaskSourc
     case 'local':
       return new LocalTaskSource(deps.queue, { queue: source.queue, review: source.review, worker: workerName(config.name) });
     case 'http':
+      return createHttpSource(source, { daemon: config.name, clock: deps.clock, logger: deps.logger });
     case 'postgres':
       throw new Error(`source kind "${source.kind}" is not available in this build`);
   }
 }
 
 export function createAgentRuntime(config: DaemonConfig, deps: FactoryDeps): AgentRuntime {
-  return createRuntime(config.runtime, { logger: deps.logger });
+  return createRuntime(config.runtime, { logger: deps.logger, clock: deps.clock });
 }

@@ -35,6 +35,14 @@ export interface TaskNote {
 export type ClaimResult = { ok: true; task: Task } | { ok: false; reason: 'already_claimed' | 'gone' };
 
 /**
+ * A report is retried until the source acknowledges it; the key is the same
+ * on every retry of one report so that a server can apply it once.
+ */
+export interface ReportOptions {
+  idempotencyKey?: string;
+}
+
+/**
  * What a source offers the loop. Every method may throw a {@link SourceError}
  * (see errors.ts); anything else thrown is treated as a transient error.
  */
@@ -47,10 +55,10 @@ export interface TaskSource {
   claim(id: string): Promise<ClaimResult>;
   /** The current task, or null when it is gone (deleted). */
   get(id: string): Promise<Task | null>;
-  complete(id: string, summary: string): Promise<void>;
-  fail(id: string, error: string): Promise<void>;
+  complete(id: string, summary: string, options?: ReportOptions): Promise<void>;
+  fail(id: string, error: string, options?: ReportOptions): Promise<void>;
   /** Back to `todo` (this worker gives the task up). */
-  release(id: string): Promise<void>;
+  release(id: string, options?: ReportOptions): Promise<void>;
   notes(id: string): Promise<TaskNote[]>;
   /**
    * Optional push: call `onChange` whenever a claimable task may exist or a

@@ -107,9 +107,11 @@ export async function finishCompleting(ctx: LoopContext, attempted = new Set<str
 async function finishOne(ctx: LoopContext, session: SessionRow): Promise<void> {
   if (!session.reported) {
     const result = session.result ?? '';
-    if (session.outcome === 'done') await ctx.source.complete(session.taskId, result);
-    else if (session.outcome === 'failed') await ctx.source.fail(session.taskId, result);
-    else if (session.outcome === 'released') await ctx.source.release(session.taskId);
+    // One key per session run and outcome: a retry after a lost reply is the same report.
+    const report = { idempotencyKey: `${session.id}/${session.attempt}/${session.outcome}` };
+    if (session.outcome === 'done') await ctx.source.complete(session.taskId, result, report);
+    else if (session.outcome === 'failed') await ctx.source.fail(session.taskId, result, report);
+    else if (session.outcome === 'released') await ctx.source.release(session.taskId, report);
     session = ctx.sessions.update(session.id, { reported: true });
     if (session.outcome === 'done') {
       const task = await ctx.source.get(session.taskId);
