@@ -61,7 +61,10 @@ describe('core end to end (in process)', () => {
   it('runs queued tasks on real agents, never more than maxConcurrent at once', async () => {
     const dir = tempDir();
     const api = await start(dir, { maxConcurrent: 2 });
-    for (let i = 0; i < 6; i++) await api.addTask({ prompt: `task ${i} sleep=150`, title: `T${i}` });
+    // Queue everything while paused so that one tick fills both slots at once.
+    await api.pauseDaemon({ name: 'local' });
+    for (let i = 0; i < 6; i++) await api.addTask({ prompt: `task ${i} sleep=400`, title: `T${i}` });
+    await api.wakeDaemon({ name: 'local' });
     const tasks = await until('all tasks done', allDone(api, 6));
     expect(tasks.map((t) => t.result)).toEqual(expect.arrayContaining([expect.stringContaining('done: task 0')]));
 

@@ -1,0 +1,45 @@
+/**
+ * Default-deny for everything a page could ask of Electron: navigation away
+ * from the app page, new windows, webviews, permissions (camera, notifications
+ * from the page, geolocation, …). The CSP header is added to the app's own
+ * responses. One module, applied to every webContents the app creates.
+ */
+import type { Session, WebContents } from 'electron';
+import type { AppPage } from './app-page';
+import { CONTENT_SECURITY_POLICY } from './csp';
+
+/** `will-navigate` handler: only the app page itself may load (e.g. a reload). */
+export function navigationGuard(page: AppPage) {
+  return (event: { preventDefault(): void }, url: string): void => {
+    if (!page.isAppUrl(url)) event.preventDefault();
+  };
+}
+
+/** `setWindowOpenHandler`: the dashboard never opens windows. */
+export function denyWindowOpen(): { action: 'deny' } {
+  return { action: 'deny' };
+}
+
+export function hardenWebContents(contents: WebContents, page: AppPage): void {
+  contents.on('will-navigate', navigationGuard(page));
+  contents.on('will-redirect', navigationGuard(page));
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(denyWindowOpen);
+}
+
+/** Adds the CSP header to the app page's own responses (dev server); file:// pages carry it as a meta tag. */
+export function cspHeaders(
+  page: AppPage,
+  details: { url: string; responseHeaders?: Record<string, string[]> },
+): Record<string, string[]> | undefined {
+  if (!page.isAppUrl(details.url)) return details.responseHeaders;
+  return { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] };
+}
+
+export function hardenSession(session: Session, page: AppPage): void {
+  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
+  session.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: cspHeaders(page, details) });
+  });
+}

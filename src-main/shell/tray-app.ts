@@ -1,0 +1,183 @@
+/**
+ * Wires a running core to the Electron shell: tray, lazy window, IPC, login
+ * item, power events and notifications. index.ts handles the app lifecycle
+ * and calls this once the app is ready; everything here is reachable from
+ * tests with a mocked 'electron' and a fake core.
+ */
+import { type BrowserWindow, Notification, powerMonitor, session } from 'electron';
+import type { AppSettings } from '../api/contract';
+import type { NightshiftCore } from '../core/core-api';
+import { errorMessage } from '../core/errors';
+import type { Logger } from '../core/log';
+import type { Clock, Snapshot } from '../core/types';
+import { type AppPage, appPage } from './app-page';
+import { EventOutbox } from './event-outbox';
+import { type IpcMainLike, registerIpcHandlers } from './ipc';
+import type { LaunchOptions } from './launch-options';
+import { applyStartAtLogin, type LoginItemEnv } from './login-item';
+import { notificationFor } from './notify';
+import { decidePower, INITIAL_POWER_STATE, POWER_EVENTS, type PowerEvent } from './power';
+import { stopCoreWithin } from './quit';
+import { hardenSession } from './security';
+import { TrayController } from './tray';
+import type { TrayAction } from './tray-menu';
+import type { Platform } from './tray-state';
+import { DashboardWindow } from './window';
+
+export interface ShellPaths {
+  resourcesDir: string;
+  preloadPath: string;
+  rendererFile: string;
+  /** electron-vite's dev server (ELECTRON_RENDERER_URL), when running `npm run dev`. */
+  devServerUrl?: string | undefined;
+}
+
+export interface TrayAppDeps {
+  core: NightshiftCore;
+  platform: Platform;
+  launch: LaunchOptions;
+  paths: ShellPaths;
+  loginItem: Omit<LoginItemEnv, 'platform'>;
+  ipcMain: IpcMainLike;
+  clock: Clock;
+  logger: Logger;
+  /** Asks the app to quit (app.quit); the before-quit handler then calls shutdown(). */
+  requestQuit(): void;
+}
+
+export interface TrayApp {
+  readonly page: AppPage;
+  showWindow(): void;
+  /** Stops the core (bounded), removes tray and window. Safe to call twice. */
+  shutdown(options?: { agentGraceMs?: number; timeoutMs?: number }): Promise<void>;
+}
+
+export async function startTrayApp(deps: TrayAppDeps): Promise<TrayApp> {
+  const { core, logger, platform } = deps;
+  const log = (level: 'info' | 'warn' | 'error', message: string) => logger.log(level, 'shell', message);
+  const page = appPage({ rendererFile: deps.paths.rendererFile, devServerUrl: deps.paths.devServerUrl });
+  hardenSession(session.defaultSession, page);
+
+  let snapshot: Snapshot = await core.handlers.getSnapshot({});
+  let settings: AppSettings = (await core.handlers.getSettings({})).app;
+
+  const applyLoginItem = (enabled: boolean) =>
+    applyStartAtLogin(enabled, { ...deps.loginItem, platform }).then(
+      (change) => log('info', `start at login ${enabled ? 'on' : 'off'}: ${change}`),
+      (err) => log('warn', `start at login could not be applied: ${errorMessage(err)}`),
+    );
+  // Re-applied at every launch: the OS entry follows the setting in SQLite (and a moved AppImage).
+  await applyLoginItem(settings.startAtLogin);
+
+  const outbox = new EventOutbox();
+  const window = new DashboardWindow({
+    page,
+    preloadPath: deps.paths.preloadPath,
+    iconPath: `${deps.paths.resourcesDir}/icon-256.png`,
+    onCreated: (win: BrowserWindow) => {
+      const contents = win.webContents;
+      outbox.attach(contents);
+      // A reload starts a new page that must say READY again.
+      contents.on('did-start-navigation', (details) => {
+        if (details.isMainFrame && !details.isSameDocument) outbox.attach(contents);
+      });
+      win.on('closed', () => outbox.detach(contents));
+    },
+  });
+
+  const run = (what: string, call: () => Promise<unknown>) => {
+    call().catch((err) => log('warn', `${what} failed: ${errorMessage(err)}`));
+  };
+  const onAction = (action: TrayAction) => {
+    const h = core.handlers;
+    switch (action.type) {
+      case 'pauseDaemon':
+        return run(`pause ${action.name}`, async () => h.pauseDaemon({ name: action.name }));
+      case 'wakeDaemon':
+        return run(`wake ${action.name}`, async () => h.wakeDaemon({ name: action.name }));
+      case 'pauseAll':
+        return run('pause all', async () => h.pauseAll({}));
+      case 'wakeAll':
+        return run('resume all', async () => h.wakeAll({}));
+      case 'setStartAtLogin':
+        // The core emits `settings` after the change; the listener below applies it to the OS.
+        return run('start at login', async () => h.setSettings({ app: { startAtLogin: action.value } }));
+      case 'openDashboard':
+        return window.show();
+      case 'quit':
+        return deps.requestQuit();
+    }
+  };
+
+  const tray = new TrayController({ platform, resourcesDir: deps.paths.resourcesDir, clock: deps.clock, onAction });
+  tray.update(snapshot, settings);
+
+  const unsubscribe = [
+    core.on('snapshot', (next) => {
+      snapshot = next;
+      tray.update(next);
+      outbox.push('snapshot', next);
+    }),
+    core.on('settings', (next) => {
+      if (next.app.startAtLogin !== settings.startAtLogin) void applyLoginItem(next.app.startAtLogin);
+      settings = next.app;
+      tray.update(snapshot, settings);
+      outbox.push('settings', next);
+    }),
+    core.on('tick', (tick) => outbox.push('tick', tick)),
+    core.on('session', (row) => outbox.push('session', row)),
+    core.on('notice', (notice) => {
+      const content = notificationFor(notice, settings);
+      if (content && Notification.isSupported()) new Notification(content).show();
+    }),
+  ];
+
+  const unregisterIpc = registerIpcHandlers({
+    ipcMain: deps.ipcMain,
+    handlers: core.handlers,
+    page,
+    onReady: (event) => outbox.markReady(event.sender),
+    onInternalError: (name, err) => log('error', `${name}: ${errorMessage(err)}`),
+    onRefused: (channel, url) => log('warn', `refused IPC ${channel} from ${url}`),
+  });
+
+  let powerState = INITIAL_POWER_STATE;
+  const onPower = (event: PowerEvent) => {
+    const decision = decidePower(event, powerState, snapshot.daemons, settings);
+    powerState = decision.state;
+    if (decision.pause.length + decision.wake.length > 0)
+      log('info', `power ${event}: pause [${decision.pause}] wake [${decision.wake}]`);
+    for (const name of decision.pause) onAction({ type: 'pauseDaemon', name });
+    for (const name of decision.wake) onAction({ type: 'wakeDaemon', name });
+  };
+  const powerListeners = POWER_EVENTS.map((event) => {
+    const listener = () => onPower(event);
+    powerMonitor.on(event as 'suspend', listener);
+    return () => powerMonitor.removeListener(event as 'suspend', listener);
+  });
+  if (powerMonitor.isOnBatteryPower()) onPower('on-battery');
+
+  if (!deps.launch.hidden) window.show();
+
+  let stopping: Promise<void> | null = null;
+  return {
+    page,
+    showWindow: () => window.show(),
+    shutdown(options = {}) {
+      stopping ??= (async () => {
+        for (const off of [...unsubscribe, ...powerListeners]) off();
+        unregisterIpc();
+        tray.destroy();
+        window.destroy();
+        const result = await stopCoreWithin(core, {
+          agentGraceMs: options.agentGraceMs ?? 5_000,
+          timeoutMs: options.timeoutMs ?? 15_000,
+          clock: deps.clock,
+        });
+        if (result !== 'stopped')
+          log('error', `core stop: ${result === 'timed_out' ? 'timed out' : errorMessage(result.failed)}`);
+      })();
+      return stopping;
+    },
+  };
+}

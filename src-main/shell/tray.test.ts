@@ -1,0 +1,135 @@
+import { EventEmitter } from 'node:events';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { FakeClock } from '../core/clock';
+import { daemon, slot, snapshotOf } from './test-fixtures';
+
+const trays: FakeTray[] = [];
+class FakeTray extends EventEmitter {
+  destroyed = false;
+  images: string[] = [];
+  tooltips: string[] = [];
+  contextMenus: unknown[] = [];
+  popups = 0;
+  constructor(image: { path: string }) {
+    super();
+    this.images.push(image.path);
+    trays.push(this);
+  }
+  isDestroyed() {
+    return this.destroyed;
+  }
+  destroy() {
+    this.destroyed = true;
+  }
+  setImage(image: { path: string }) {
+    if (this.destroyed) throw new Error('Object has been destroyed');
+    this.images.push(image.path);
+  }
+  setToolTip(text: string) {
+    if (this.destroyed) throw new Error('Object has been destroyed');
+    this.tooltips.push(text);
+  }
+  setContextMenu(menu: unknown) {
+    if (this.destroyed) throw new Error('Object has been destroyed');
+    this.contextMenus.push(menu);
+  }
+  popUpContextMenu() {
+    this.popups++;
+  }
+}
+type FakeItem = { id: string; label?: string; click?: () => void };
+const builtMenus: FakeItem[][] = [];
+vi.mock('electron', () => ({
+  Tray: FakeTray,
+  Menu: {
+    buildFromTemplate: (template: FakeItem[]) => {
+      builtMenus.push(template);
+      return { template };
+    },
+  },
+  nativeImage: {
+    createFromPath: (path: string) => ({ path: path.split('/').pop(), setTemplateImage: vi.fn() }),
+  },
+}));
+
+const { TrayController } = await import('./tray');
+
+beforeEach(() => {
+  trays.length = 0;
+  builtMenus.length = 0;
+});
+
+function start(platform: 'linux' | 'darwin' | 'win32') {
+  const clock = new FakeClock();
+  const onAction = vi.fn();
+  const controller = new TrayController({ platform, resourcesDir: '/res', clock, onAction, throttleMs: 500 });
+  return { controller, clock, onAction, tray: trays[0]! };
+}
+
+describe('TrayController', () => {
+  it('switches the icon with the state and rebuilds at most once per throttle window', async () => {
+    const { controller, clock, tray } = start('linux');
+    expect(tray.images).toEqual(['tray-idle-32.png']);
+    const menusAtStart = tray.contextMenus.length;
+
+    controller.update(snapshotOf(daemon('a', { slots: [slot('busy')] })));
+    expect(tray.images.at(-1)).toBe('tray-working-32.png');
+    controller.update(snapshotOf(daemon('a', { state: 'error' })));
+    controller.update(snapshotOf(daemon('a', { paused: true, state: 'paused' })));
+    expect(tray.images.at(-1)).toBe('tray-working-32.png'); // still throttled
+    await clock.advance(500);
+    expect(tray.images.at(-1)).toBe('tray-paused-32.png'); // the latest one won; the error state was never drawn
+    expect(tray.images).not.toContain('tray-error-32.png');
+    // Linux: the menu is set again after each change.
+    expect(tray.contextMenus.length).toBe(menusAtStart + 2);
+  });
+
+  it('does not touch Electron when nothing visible changed', async () => {
+    const { controller, clock, tray } = start('linux');
+    controller.update(snapshotOf(daemon('a')));
+    await clock.advance(1000);
+    const before = { images: tray.images.length, menus: tray.contextMenus.length, tips: tray.tooltips.length };
+    controller.update(snapshotOf(daemon('a')));
+    await clock.advance(1000);
+    expect({ images: tray.images.length, menus: tray.contextMenus.length, tips: tray.tooltips.length }).toEqual(before);
+  });
+
+  it('toggles on left click and pops the menu on right click on macOS, with template images', async () => {
+    const { controller, clock, onAction, tray } = start('darwin');
+    expect(tray.images).toEqual(['tray-idleTemplate.png']);
+    controller.update(snapshotOf(daemon('a')));
+    tray.emit('click');
+    expect(onAction).toHaveBeenLastCalledWith({ type: 'pauseAll' });
+    await clock.advance(500);
+    controller.update(snapshotOf(daemon('a', { paused: true })));
+    tray.emit('click');
+    expect(onAction).toHaveBeenLastCalledWith({ type: 'wakeAll' });
+    tray.emit('right-click');
+    expect(tray.popups).toBe(1);
+    expect(tray.contextMenus).toEqual([]); // an attached menu would swallow the left click
+  });
+
+  it('runs menu items as actions', async () => {
+    const { controller, clock, onAction } = start('win32');
+    controller.update(snapshotOf(daemon('local')));
+    await clock.advance(500);
+    const menu = builtMenus.at(-1)!;
+    menu.find((i) => i.id === 'pause:local')!.click!();
+    menu.find((i) => i.id === 'start-at-login')!.click!();
+    expect(onAction.mock.calls.map((c) => c[0])).toEqual([
+      { type: 'pauseDaemon', name: 'local' },
+      { type: 'setStartAtLogin', value: true },
+    ]);
+    expect(menu.find((i) => i.id === 'daemon:local')!.click).toBeUndefined();
+  });
+
+  it('never calls a destroyed tray, even with a render pending', async () => {
+    const { controller, clock, tray } = start('linux');
+    controller.update(snapshotOf(daemon('a', { slots: [slot('busy')] })));
+    controller.update(snapshotOf(daemon('a', { state: 'error' })));
+    tray.destroyed = true; // e.g. destroyed by Electron during quit
+    await expect(clock.advance(1000)).resolves.toBeUndefined();
+    controller.destroy();
+    expect(clock.pendingTimers()).toBe(0);
+  });
+});

@@ -1,0 +1,157 @@
+import { EventEmitter } from 'node:events';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+// The real 'electron' module would try to download the binary: every test reaching it mocks it.
+const created: FakeWindow[] = [];
+class FakeContents extends EventEmitter {
+  openHandler: ((details: { url: string }) => { action: string }) | null = null;
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: string }) {
+    this.openHandler = handler;
+  }
+}
+class FakeWindow extends EventEmitter {
+  webContents = new FakeContents();
+  destroyed = false;
+  loaded: string[] = [];
+  shown = 0;
+  constructor(readonly options: Electron.BrowserWindowConstructorOptions) {
+    super();
+    created.push(this);
+  }
+  loadURL(url: string) {
+    this.loaded.push(url);
+    return Promise.resolve();
+  }
+  isDestroyed() {
+    return this.destroyed;
+  }
+  isMinimized() {
+    return false;
+  }
+  restore() {}
+  show() {
+    this.shown++;
+  }
+  focus() {}
+  destroy() {
+    this.destroyed = true;
+    this.emit('closed');
+  }
+}
+vi.mock('electron', () => ({ BrowserWindow: FakeWindow }));
+
+const { appPage } = await import('./app-page');
+const { DashboardWindow, dashboardWindowOptions } = await import('./window');
+const { cspHeaders, hardenSession, navigationGuard } = await import('./security');
+const { CONTENT_SECURITY_POLICY } = await import('./csp');
+
+const page = appPage({ rendererFile: '/opt/ns/out/renderer/index.html' });
+
+beforeEach(() => {
+  created.length = 0;
+});
+
+describe('dashboard window options', () => {
+  it('isolate the page: context isolation, sandbox, no Node, web security on', () => {
+    const prefs = dashboardWindowOptions('/opt/ns/out/preload/preload.js', '/icon.png').webPreferences!;
+    expect(prefs).toMatchObject({
+      preload: '/opt/ns/out/preload/preload.js',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+    });
+  });
+});
+
+describe('DashboardWindow', () => {
+  const make = () => {
+    const onCreated = vi.fn();
+    return { win: new DashboardWindow({ page, preloadPath: '/p.js', iconPath: '/i.png', onCreated }), onCreated };
+  };
+
+  it('is created lazily, once, and loads the app page', () => {
+    const { win, onCreated } = make();
+    expect(created).toHaveLength(0);
+    win.show();
+    win.show();
+    expect(created).toHaveLength(1);
+    expect(onCreated).toHaveBeenCalledTimes(1);
+    expect(created[0]!.loaded).toEqual(['file:///opt/ns/out/renderer/index.html']);
+    created[0]!.emit('ready-to-show');
+    expect(created[0]!.shown).toBe(2); // once on ready-to-show, once for the second show()
+  });
+
+  it('denies navigation away from the app page and every new window', () => {
+    const { win } = make();
+    win.show();
+    const contents = created[0]!.webContents;
+    const away = { preventDefault: vi.fn() };
+    contents.emit('will-navigate', away, 'https://evil.example/');
+    expect(away.preventDefault).toHaveBeenCalled();
+    const reload = { preventDefault: vi.fn() };
+    contents.emit('will-navigate', reload, 'file:///opt/ns/out/renderer/index.html#/tasks');
+    expect(reload.preventDefault).not.toHaveBeenCalled();
+    expect(contents.openHandler?.({ url: 'https://example.com' })).toEqual({ action: 'deny' });
+    const webview = { preventDefault: vi.fn() };
+    contents.emit('will-attach-webview', webview);
+    expect(webview.preventDefault).toHaveBeenCalled();
+  });
+
+  it('is forgotten when closed (the tray app lives on) and recreated on the next show', () => {
+    const { win } = make();
+    win.show();
+    created[0]!.destroy();
+    expect(win.current()).toBeNull();
+    win.show();
+    expect(created).toHaveLength(2);
+  });
+});
+
+describe('security', () => {
+  it('the navigation guard lets only the app page through', () => {
+    const guard = navigationGuard(page);
+    for (const url of ['http://127.0.0.1:8080/', 'file:///etc/passwd', 'javascript:alert(1)', 'not a url']) {
+      const event = { preventDefault: vi.fn() };
+      guard(event, url);
+      expect(event.preventDefault, url).toHaveBeenCalled();
+    }
+  });
+
+  it('denies every permission request and check', () => {
+    let requestHandler: ((c: unknown, p: string, cb: (ok: boolean) => void) => void) | null = null;
+    let checkHandler: (() => boolean) | null = null;
+    const session = {
+      setPermissionRequestHandler: (h: typeof requestHandler) => {
+        requestHandler = h;
+      },
+      setPermissionCheckHandler: (h: typeof checkHandler) => {
+        checkHandler = h;
+      },
+      webRequest: { onHeadersReceived: vi.fn() },
+    };
+    hardenSession(session as unknown as Electron.Session, page);
+    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal']) {
+      const callback = vi.fn();
+      requestHandler!(null, permission, callback);
+      expect(callback).toHaveBeenCalledWith(false);
+    }
+    expect(checkHandler!()).toBe(false);
+    expect(session.webRequest.onHeadersReceived).toHaveBeenCalledTimes(1);
+  });
+
+  it('adds the CSP header to the app page only', () => {
+    const dev = appPage({ rendererFile: '/x', devServerUrl: 'http://localhost:5173' });
+    expect(cspHeaders(dev, { url: 'http://localhost:5173/index.html', responseHeaders: { A: ['1'] } })).toEqual({
+      A: ['1'],
+      'Content-Security-Policy': [CONTENT_SECURITY_POLICY],
+    });
+    expect(cspHeaders(dev, { url: 'https://cdn.example/x.js', responseHeaders: { A: ['1'] } })).toEqual({ A: ['1'] });
+    expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-eval/);
+  });
+});
