@@ -8,6 +8,7 @@ import { createRuntime } from './runtimes';
 import { createHttpSource } from './sources/http';
 import { LocalTaskSource } from './sources/local';
 import type { LocalTaskQueue } from './sources/local-queue';
+import { createPostgresSource } from './sources/postgres';
 import type { AgentRuntime, Clock, TaskSource } from './types';
 
 export interface FactoryDeps {
@@ -28,7 +29,12 @@ export function createSource(config: DaemonConfig, deps: FactoryDeps): TaskSourc
     case 'http':
       return createHttpSource(source, { daemon: config.name, clock: deps.clock, logger: deps.logger });
     case 'postgres':
-      throw new Error(`source kind "${source.kind}" is not available in this build`);
+      return createPostgresSource(source, {
+        daemon: config.name,
+        worker: source.worker ?? workerName(config.name),
+        clock: deps.clock,
+        logger: deps.logger,
+      });
   }
 }
 

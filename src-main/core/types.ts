@@ -73,8 +73,14 @@ export interface TaskSource {
   pushHealthy?(): boolean;
   /** While push is healthy, the timer runs only this slow reconcile poll (ms). */
   readonly reconcileIntervalMs?: number;
-  /** Called periodically while a task runs (lease renewal for shared queues). */
-  heartbeat?(id: string): Promise<void>;
+  /**
+   * Called periodically while a task runs (lease renewal for shared queues).
+   * Resolves false when the lease is lost (another worker holds the task):
+   * the loop then stops its agent.
+   */
+  heartbeat?(id: string): Promise<boolean | void>;
+  /** How often to call heartbeat (default 15 s). */
+  readonly heartbeatIntervalMs?: number;
   /** Requests made to the backing store since this source was created (monotonic). */
   requestCount(): number;
   close?(): Promise<void>;

@@ -247,11 +247,15 @@ export class DaemonLoop {
   }
 
   private scheduleHeartbeat(): void {
-    const every = 15_000;
+    const every = this.options.source.heartbeatIntervalMs ?? 15_000;
     this.cancelHeartbeat = this.options.clock.setTimer(() => {
       for (const run of this.pool.running()) {
         this.options.source
           .heartbeat?.(run.taskId)
+          .then((kept) => {
+            // Another worker holds the task now (our lease ran out): two agents must not work on it.
+            if (kept === false) return this.pool.stop(run.sessionId, 'cancelled');
+          })
           .catch((err) => this.ctx.log('warn', `lease renewal for ${run.taskId}: ${errorMessage(err)}`));
       }
       if (this.running) this.scheduleHeartbeat();

@@ -31,6 +31,8 @@ export async function dispatch(ctx: LoopContext, availability: Availability | nu
   for (const task of tasks) {
     if (free <= 0) return { dispatched, blockedReason: 'pool full' };
     if (ctx.holdNewWork()) break;
+    // A shared queue can list a task we still run (our lease lapsed): never start it twice.
+    if (ctx.sessions.hasOpenForTask(ctx.daemon, task.id)) continue;
     const session = ctx.sessions.create({
       daemon: ctx.daemon,
       taskId: task.id,

@@ -169,6 +169,13 @@ export class SessionStore {
     return rows.map(toSession);
   }
 
+  hasOpenForTask(daemon: string, taskId: string): boolean {
+    const row = this.db
+      .prepare(`SELECT 1 FROM sessions WHERE daemon = ? AND task_id = ? AND state NOT IN ('closed','failed') LIMIT 1`)
+      .get(daemon, taskId);
+    return row !== undefined;
+  }
+
   list(filter: { daemon?: string; states?: readonly SessionState[]; limit?: number }): SessionRow[] {
     const where: string[] = [];
     const values: unknown[] = [];

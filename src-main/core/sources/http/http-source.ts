@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { systemClock } from '../../clock';
 import type { SourceConfig } from '../../config';
 import { SourceError } from '../../errors';
 import { type Logger, silentLogger } from '../../log';
@@ -13,7 +14,6 @@ import { eventStreamChannel } from './event-stream-channel';
 import { HttpTransport } from './http-transport';
 import { longPollChannel } from './long-poll-channel';
 import { PushWatcher } from './push-watcher';
-import { systemClock } from '../../clock';
 import { noteListSchema, parseWire, taskListSchema, taskSchema, toNotes, toTask } from './wire-schemas';
 
 export type HttpSourceConfig = Extract<SourceConfig, { kind: 'http' }>;

@@ -1,0 +1,160 @@
+/**
+ * The push half of the PostgreSQL source: one dedicated connection (not from
+ * the pool — a pooled client would be handed to queries and lose its LISTEN)
+ * that LISTENs on the schema's channel and wakes subscribers.
+ *
+ * When the connection drops (server restart, pg_terminate_backend, a laptop
+ * waking from sleep) subscribers are called once so the loop falls back to its
+ * idle backoff, and reconnects follow a jittered exponential backoff; after a
+ * reconnect subscribers are called again, because notifications sent while we
+ * were away are lost and a tick must catch up.
+ */
+import pg from 'pg';
+import { errorMessage } from '../../errors';
+import type { Logger } from '../../log';
+import type { Clock } from '../../types';
+import { parseNotification } from './rows';
+
+export interface ListenerOptions {
+  clientConfig: pg.ClientConfig;
+  channel: string;
+  queue: string;
+  clock: Clock;
+  logger: Logger;
+  scope: string;
+  /** Called for each statement that counts as a request (the LISTEN itself; not the keepalive pings). */
+  countRequest(): void;
+  reconnectBaseMs: number;
+  reconnectMaxMs: number;
+  /** A `SELECT 1` this often finds a silently dead connection sooner than TCP keepalive would. */
+  keepaliveMs: number;
+  random: () => number;
+  /** Runs before each connect (the migration that creates the trigger); a failure counts as a drop. */
+  prepare(): Promise<void>;
+}
+
+export class TaskChannelListener {
+  private readonly subscribers = new Set<() => void>();
+  private client: pg.Client | null = null;
+  private healthy = false;
+  private failures = 0;
+  private cancelReconnect: (() => void) | null = null;
+  private cancelKeepalive: (() => void) | null = null;
+  private wakePending = false;
+
+  constructor(private readonly options: ListenerOptions) {}
+
+  isHealthy(): boolean {
+    return this.healthy;
+  }
+
+  subscribe(onChange: () => void): () => void {
+    this.subscribers.add(onChange);
+    if (this.subscribers.size === 1) void this.connect();
+    return () => {
+      this.subscribers.delete(onChange);
+      if (this.subscribers.size === 0) void this.close();
+    };
+  }
+
+  async close(): Promise<void> {
+    this.subscribers.clear();
+    this.cancelReconnect?.();
+    this.cancelReconnect = null;
+    this.cancelKeepalive?.();
+    this.cancelKeepalive = null;
+    this.healthy = false;
+    const client = this.client;
+    this.client = null;
+    if (client) await client.end().catch(() => {});
+  }
+
+  private async connect(): Promise<void> {
+    this.cancelReconnect = null;
+    if (this.subscribers.size === 0) return;
+    const { clientConfig, channel, logger, scope } = this.options;
+    const client = new pg.Client({
+      ...clientConfig,
+      keepAlive: true,
+      query_timeout: this.options.keepaliveMs,
+      application_name: 'nightshift-listen',
+    });
+    this.client = client;
+    client.on('error', (err) => this.dropped(client, err));
+    client.on('end', () => this.dropped(client, new Error('connection ended')));
+    client.on('notification', (msg) => this.onNotification(msg));
+    try {
+      await this.options.prepare();
+      await client.connect();
+      this.options.countRequest();
+      await client.query(`LISTEN "${channel}"`);
+    } catch (err) {
+      this.dropped(client, err);
+      return;
+    }
+    if (this.client !== client) return; // closed or dropped meanwhile
+    this.healthy = true;
+    this.failures = 0;
+    logger.log('info', scope, `listening on "${channel}"`);
+    this.scheduleKeepalive(client);
+    this.wake();
+  }
+
+  private dropped(client: pg.Client, err: unknown): void {
+    if (this.client !== client) return; // an old connection's late 'end'
+    this.client = null;
+    client.end().catch(() => {});
+    this.cancelKeepalive?.();
+    this.cancelKeepalive = null;
+    const wasHealthy = this.healthy;
+    this.healthy = false;
+    if (this.subscribers.size === 0) return;
+    const { reconnectBaseMs, reconnectMaxMs, random, clock, logger, scope } = this.options;
+    // Half fixed, half random: never a hot loop, never a fleet reconnecting in lockstep.
+    const ceiling = Math.min(reconnectMaxMs, reconnectBaseMs * 2 ** this.failures);
+    const delay = Math.round(ceiling / 2 + (random() * ceiling) / 2);
+    this.failures++;
+    logger.log('warn', scope, `LISTEN connection lost (${errorMessage(err)}); reconnecting in ${delay} ms`);
+    this.cancelReconnect = clock.setTimer(() => void this.connect(), delay);
+    if (wasHealthy) this.wake();
+  }
+
+  private scheduleKeepalive(client: pg.Client): void {
+    this.cancelKeepalive = this.options.clock.setTimer(() => {
+      if (this.client !== client) return;
+      client.query('SELECT 1').then(
+        () => {
+          if (this.client === client) this.scheduleKeepalive(client);
+        },
+        (err) => this.dropped(client, err),
+      );
+    }, this.options.keepaliveMs);
+  }
+
+  private onNotification(msg: pg.Notification): void {
+    if (msg.channel !== this.options.channel) return;
+    const note = parseNotification(msg.payload);
+    // A payload we don't understand (a hand-written NOTIFY) still wakes us: a spare tick is cheap.
+    if (note && note.queue !== this.options.queue) return;
+    this.wake();
+  }
+
+  /**
+   * Calls the subscribers (once, however often this runs in one turn: the
+   * notifications parsed from one network read arrive synchronously).
+   */
+  wake(): void {
+    if (this.wakePending) return;
+    this.wakePending = true;
+    queueMicrotask(() => {
+      this.wakePending = false;
+      for (const fn of [...this.subscribers]) {
+        try {
+          fn();
+        } catch (err) {
+          this.options.logger.log('error', this.options.scope, `watch callback threw: ${errorMessage(err)}`);
+        }
+      }
+    });
+  }
+}
