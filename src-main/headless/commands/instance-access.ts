@@ -1,0 +1,81 @@
+/**
+ * How a control command reaches the core: through the control socket of a
+ * running `nightshift run` when there is one, else — for the operations that
+ * are safe without the loops (reads, queueing a task, pause/wake flags) — by
+ * opening the database directly with a core that runs no loops and no agents.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type ApiClient, createApiClient, dispatchRequest } from '../../api/dispatch';
+import { type NightshiftConfig, parseConfig } from '../../core/config';
+import { agentShorthandConfig } from '../../core/config-file';
+import { createCore } from '../../core/create-core';
+import type { Logger } from '../../core/log';
+import { DB_FILE_NAME } from '../../core/store/db';
+import { connectControl } from '../control/client';
+import { controlSocketPath } from '../control/protocol';
+import { ensurePrivateDataDir } from '../data-dir';
+import { CliError } from './cli-error';
+
+/** The config the last `run` used, so offline commands see the same daemons. */
+export const RUN_CONFIG_FILE_NAME = 'run-config.json';
+
+export interface InstanceAccess {
+  api: ApiClient;
+  /** true: a running instance answered; false: working on the database directly. */
+  live: boolean;
+  close(): Promise<void>;
+}
+
+export interface AccessOptions {
+  dataDir: string;
+  /** What to do when no instance runs: open the database, or refuse with this command's name. */
+  offline: 'database' | { refuse: string };
+  /** Create the data dir and database when missing (queueing a task before the first run is fine). */
+  create?: boolean;
+  logger: Logger;
+}
+
+export async function accessInstance(options: AccessOptions): Promise<InstanceAccess> {
+  const connection = await connectControl(controlSocketPath(options.dataDir));
+  if (connection) return { api: connection.api, live: true, close: async () => connection.close() };
+  if (options.offline !== 'database') {
+    throw new CliError(
+      `no nightshift instance is running on ${options.dataDir}; "${options.offline.refuse}" needs one (start it with "nightshift run")`,
+    );
+  }
+  if (options.create) await ensurePrivateDataDir(options.dataDir);
+  else if (!existsSync(join(options.dataDir, DB_FILE_NAME))) {
+    throw new CliError(`no nightshift data in ${options.dataDir} (nothing has run there yet; see "nightshift run --help")`);
+  }
+  const core = await createCore({
+    dataDir: options.dataDir,
+    config: await lastRunConfig(options.dataDir),
+    logger: options.logger,
+    startLoops: false,
+  });
+  return {
+    api: createApiClient((name, args) => dispatchRequest(core.handlers, name, args)),
+    live: false,
+    close: () => core.stop(),
+  };
+}
+
+/** Written by `run` once it holds the lock (write beside, then rename: never half a file). */
+export async function saveRunConfig(dataDir: string, config: NightshiftConfig): Promise<void> {
+  const path = join(dataDir, RUN_CONFIG_FILE_NAME);
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  await rename(tmp, path);
+}
+
+async function lastRunConfig(dataDir: string): Promise<NightshiftConfig> {
+  try {
+    const text = await readFile(join(dataDir, RUN_CONFIG_FILE_NAME), 'utf8');
+    return parseConfig(JSON.parse(text), RUN_CONFIG_FILE_NAME).config;
+  } catch {
+    // A database without a saved config (e.g. made by the tray app): the local queue is all we can assume.
+    return parseConfig(agentShorthandConfig(['true'])).config;
+  }
+}

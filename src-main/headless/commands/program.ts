@@ -1,0 +1,14 @@
+/** The `nightshift` command tree; cli.ts only runs it. */
+import { Command } from 'commander';
+import { registerControlCommands } from './control-commands';
+import { registerRunCommand } from './run';
+
+export function buildProgram(version: string): Command {
+  const program = new Command('nightshift')
+    .description('Run local coding-agent daemons headless, and control a running instance.')
+    .version(version)
+    .showHelpAfterError('(add --help for usage)');
+  registerRunCommand(program);
+  registerControlCommands(program);
+  return program;
+}

@@ -1,0 +1,81 @@
+/**
+ * The CLI side of the control socket: one connection, requests matched to
+ * replies by id, wrapped as the contract's typed ApiClient.
+ */
+import { createConnection, type Socket } from 'node:net';
+import type { RequestName } from '../../api/contract';
+import { type ApiClient, createApiClient, type Reply } from '../../api/dispatch';
+import { errorMessage } from '../../core/errors';
+import { LineReader, replyEnvelopeSchema } from './protocol';
+
+export interface ControlConnection {
+  readonly api: ApiClient;
+  request(name: RequestName, args: unknown): Promise<Reply>;
+  close(): void;
+}
+
+/**
+ * Connects to a running instance; resolves null when nothing listens there
+ * (no socket file, or a stale one from a crashed run).
+ */
+export function connectControl(socketPath: string, timeoutMs = 5000): Promise<ControlConnection | null> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection(socketPath);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`control socket ${socketPath} did not accept a connection within ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      resolve(wrap(socket));
+    });
+    socket.once('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED') resolve(null);
+      else reject(new Error(`cannot connect to control socket ${socketPath}: ${err.message}`));
+    });
+  });
+}
+
+function wrap(socket: Socket): ControlConnection {
+  let nextId = 1;
+  const pending = new Map<number, (reply: Reply) => void>();
+  const failAll = (message: string) => {
+    for (const settle of pending.values()) settle({ error: { code: 'unavailable', message } });
+    pending.clear();
+  };
+  const reader = new LineReader(
+    (line) => {
+      let parsed: ReturnType<typeof replyEnvelopeSchema.safeParse>;
+      try {
+        parsed = replyEnvelopeSchema.safeParse(JSON.parse(line));
+      } catch (err) {
+        failAll(`malformed reply from the running instance: ${errorMessage(err)}`);
+        return;
+      }
+      if (!parsed.success || typeof parsed.data.id !== 'number') {
+        failAll('malformed reply from the running instance');
+        return;
+      }
+      const { id, ...reply } = parsed.data;
+      pending.get(id)?.(reply as Reply);
+      pending.delete(id);
+    },
+    () => failAll('reply from the running instance is too long'),
+  );
+  socket.on('data', (chunk: Buffer) => reader.push(chunk));
+  socket.on('error', (err) => failAll(`control socket error: ${err.message}`));
+  socket.on('close', () => failAll('the running instance closed the connection'));
+
+  const request = (name: RequestName, args: unknown): Promise<Reply> =>
+    new Promise((resolve) => {
+      const id = nextId++;
+      pending.set(id, resolve);
+      socket.write(`${JSON.stringify({ id, name, args })}\n`);
+    });
+  return {
+    api: createApiClient(request),
+    request,
+    close: () => socket.end(),
+  };
+}

@@ -1,0 +1,220 @@
+/**
+ * Issue 2 acceptance, with real processes: config refusal, the single-instance
+ * lock, control commands with and without a running instance, the --agent
+ * one-liner.
+ */
+import { existsSync } from 'node:fs';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { LocalTask } from '../../src-main/api/contract';
+import type { Snapshot } from '../../src-main/core/types';
+import {
+  assertBuilt,
+  cli,
+  cliJson,
+  cliOk,
+  FAKE_AGENT,
+  killIfRunning,
+  type RunningInstance,
+  startRun,
+  tempDir,
+  waitFor,
+  writeFixtureConfig,
+} from './harness';
+
+let dir: string;
+let dataDir: string;
+let instances: RunningInstance[] = [];
+
+beforeAll(() => assertBuilt());
+beforeEach(async () => {
+  dir = await tempDir('cmd');
+  dataDir = join(dir, 'data');
+  instances = [];
+});
+afterEach(async () => {
+  instances.forEach(killIfRunning);
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function run(args: string[]): Promise<RunningInstance> {
+  const instance = await startRun([...args, '--data-dir', dataDir]);
+  instances.push(instance);
+  return instance;
+}
+
+const tasks = () => cliJson<LocalTask[]>(['tasks', '--data-dir', dataDir]);
+
+describe('nightshift CLI (end to end)', () => {
+  it('refuses a bad config naming the key, exits 2 and creates nothing', async () => {
+    const config = join(dir, 'bad.json');
+    await writeFile(
+      config,
+      JSON.stringify({
+        daemons: [
+          { name: 'x', source: { kind: 'local' }, runtime: { kind: 'command', command: ['node'] }, maxConcurrent: 0, colour: 1 },
+        ],
+      }),
+    );
+    const result = await cli(['run', '--config', config, '--data-dir', dataDir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/daemons\[0\]\.maxConcurrent/);
+    expect(result.stderr).toMatch(/unknown key "colour"/);
+    expect(existsSync(dataDir)).toBe(false);
+  });
+
+  it('explains how to start when given no config and no agent (exit 2)', async () => {
+    const result = await cli(['run', '--data-dir', dataDir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--agent "node agent.js"/);
+    expect(existsSync(dataDir)).toBe(false);
+  });
+
+  it('refuses a second run on the same data dir while the first keeps serving', async () => {
+    await run(['--agent', `node ${FAKE_AGENT}`]);
+    const second = await cli(['run', '--agent', `node ${FAKE_AGENT}`, '--data-dir', dataDir]);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/another nightshift instance is already running on this data dir/);
+    const status = await cliJson<Snapshot>(['status', '--data-dir', dataDir]);
+    expect(status.daemons.map((d) => d.name)).toEqual(['local']);
+  });
+
+  it('keeps the data dir (0700) and the control socket (0600) private, with a pid file while running', async () => {
+    const instance = await run(['--agent', `node ${FAKE_AGENT}`]);
+    expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
+    expect((await stat(join(dataDir, 'control.sock'))).mode & 0o777).toBe(0o600);
+    expect(await cliOk(['status', '--data-dir', dataDir])).toMatch(/^DAEMON\s+STATE/);
+    expect(Number(await readFile(join(dataDir, 'nightshift.pid'), 'utf8'))).toBe(instance.child.pid);
+    instance.child.kill('SIGTERM');
+    expect((await instance.exited).code).toBe(0);
+    const left = await readdir(dataDir);
+    expect(left).not.toContain('control.sock');
+    expect(left).not.toContain('nightshift.pid');
+  });
+
+  it('the --agent one-liner runs queued tasks to done', async () => {
+    await run(['--agent', `node ${FAKE_AGENT}`, '--max-concurrent', '2']);
+    const id = (await cliOk(['task', 'add', 'say hello', '--title', 'greeting', '--data-dir', dataDir])).trim();
+    await waitFor(async () => (await tasks()).some((t) => t.id === id && t.status === 'done'), 30_000, 'the task done');
+    const [task] = await tasks();
+    expect(task).toMatchObject({ id, title: 'greeting', status: 'done' });
+    expect(task!.result).toMatch(/done: say hello/);
+  });
+
+  it('control commands drive a running instance: pause holds new tasks, wake runs them, cancel, stdin prompts', async () => {
+    const agentLog = join(dir, 'agents.jsonl');
+    const config = await writeFixtureConfig(dir, { agentLog, maxConcurrent: 1 });
+    await run(['--config', config]);
+
+    expect(await cliOk(['pause', '--data-dir', dataDir])).toMatch(/local\s+paused/);
+    const status = await cliJson<Snapshot>(['status', '--data-dir', dataDir]);
+    expect(status.daemons[0]).toMatchObject({ name: 'local', paused: true });
+
+    const fromStdin = await cli(['task', 'add', '-', '--data-dir', dataDir], { input: 'multi-line\nprompt from stdin\n' });
+    expect(fromStdin.code).toBe(0);
+    expect(fromStdin.stderr).not.toMatch(/working on its database directly/);
+    const stdinId = fromStdin.stdout.trim();
+    const doomed = (await cliOk(['task', 'add', 'to be cancelled', '--data-dir', dataDir])).trim();
+    await new Promise((r) => setTimeout(r, 600));
+    expect((await tasks()).map((t) => t.status)).toEqual(['todo', 'todo']);
+
+    const cancelled = await cli(['cancel', doomed, '--data-dir', dataDir]);
+    expect(cancelled.code).toBe(0);
+    expect(cancelled.stderr).toMatch(`cancelled task ${doomed}`);
+
+    expect(await cliOk(['wake', 'local', '--data-dir', dataDir])).toMatch(/local/);
+    await waitFor(
+      async () => (await tasks()).some((t) => t.id === stdinId && t.status === 'done'),
+      30_000,
+      'the stdin task done',
+    );
+    const byId = new Map((await tasks()).map((t) => [t.id, t]));
+    expect(byId.get(stdinId)).toMatchObject({ prompt: 'multi-line\nprompt from stdin\n', status: 'done' });
+    expect(byId.get(doomed)!.status).toBe('cancelled');
+
+    const unknown = await cli(['pause', 'nope', '--data-dir', dataDir]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/nope/);
+    const tableOut = await cliOk(['tasks', '--status', 'done', '--data-dir', dataDir]);
+    expect(tableOut.split('\n')[0]).toMatch(/^ID\s+STATUS\s+QUEUE/);
+    expect(tableOut).toContain(stdinId);
+  });
+
+  it('without a running instance: task add, tasks, status and pause work on the database and say so; approve is refused', async () => {
+    const added = await cli(['task', 'add', 'queued before any run', '--data-dir', dataDir]);
+    expect(added.code).toBe(0);
+    expect(added.stderr).toMatch(/no nightshift instance running .* working on its database directly/);
+    expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
+    const [task] = await tasks();
+    expect(task).toMatchObject({ id: added.stdout.trim(), status: 'todo', prompt: 'queued before any run' });
+
+    const approve = await cli(['approve', task!.id, '--data-dir', dataDir]);
+    expect(approve.code).toBe(1);
+    expect(approve.stderr).toMatch(/no nightshift instance is running .* "approve" needs one/);
+
+    const badStatus = await cli(['tasks', '--status', 'finished', '--data-dir', dataDir]);
+    expect(badStatus.code).toBe(2);
+    expect(badStatus.stderr).toMatch(/--status must be one of todo, in_progress/);
+
+    // A pause set while nothing runs persists into the next run: the queued task must wait.
+    expect((await cli(['pause', 'local', '--data-dir', dataDir])).code).toBe(0);
+    expect((await cliJson<Snapshot>(['status', '--data-dir', dataDir])).daemons[0]).toMatchObject({
+      name: 'local',
+      paused: true,
+    });
+    const agentLog = join(dir, 'agents.jsonl');
+    const config = await writeFixtureConfig(dir, { agentLog, maxConcurrent: 1 });
+    await run(['--config', config]);
+    await new Promise((r) => setTimeout(r, 800));
+    expect((await tasks())[0]!.status).toBe('todo');
+    await cliOk(['wake', '--data-dir', dataDir]);
+    await waitFor(async () => (await tasks())[0]!.status === 'done', 30_000, 'the task done after wake');
+  });
+
+  it('reads on a data dir where nothing ever ran fail clearly', async () => {
+    const result = await cli(['tasks', '--data-dir', dataDir]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/no nightshift data in .*nothing has run there yet/);
+  });
+
+  it('--dashboard serves the dashboard on 127.0.0.1 behind the printed token', async () => {
+    const instance = await run(['--agent', `node ${FAKE_AGENT}`, '--dashboard']);
+    await waitFor(() => /dashboard: http/.test(instance.stdout()), 10_000, 'the dashboard URL');
+    const url = new URL(/dashboard: (\S+)/.exec(instance.stdout())![1]!);
+    expect(url.hostname).toBe('127.0.0.1');
+    expect(url.searchParams.get('token')).toBeTruthy();
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<html/i);
+    const withoutToken = await fetch(`${url.origin}/`);
+    expect(withoutToken.status).toBe(401);
+  });
+
+  it('--port needs --dashboard', async () => {
+    const result = await cli(['run', '--agent', 'node x.js', '--port', '8080', '--data-dir', dataDir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--port needs --dashboard/);
+  });
+
+  it('--help works on every command', async () => {
+    for (const command of [
+      [],
+      ['run'],
+      ['task', 'add'],
+      ['tasks'],
+      ['sessions'],
+      ['status'],
+      ['ticks'],
+      ['pause'],
+      ['wake'],
+      ['approve'],
+      ['reject'],
+      ['cancel'],
+    ]) {
+      const result = await cli([...command, '--help']);
+      expect(result.code, command.join(' ')).toBe(0);
+      expect(result.stdout).toMatch(/^Usage: nightshift/);
+    }
+  });
+});
