@@ -71,11 +71,22 @@ export function formatSnapshot(snapshot: Snapshot): string {
     { header: 'daemon', cell: (d) => d.name, max: 30 },
     { header: 'state', cell: (d) => d.state },
     { header: 'source', cell: (d) => d.sourceKind },
+    { header: 'runtime', cell: (d) => runtimeCell(d), max: 50 },
     { header: 'slots', cell: (d) => `${d.slots.filter((s) => s.state === 'busy').length}/${d.maxConcurrent}` },
     { header: 'next tick', cell: (d) => relativeTime(d.nextTickAt, now) },
     { header: 'requests today', cell: (d) => String(d.requestsToday) },
     { header: 'note', cell: (d) => d.lastError ?? d.blockedReason ?? '', max: 60 },
   ]);
+}
+
+/** "claude", "claude (unavailable: not found on PATH)", "claude (rate-limited until 15:00)". */
+function runtimeCell(d: Snapshot['daemons'][number]): string {
+  if (!d.runtime.available) return `${d.runtime.name} (unavailable: ${d.runtime.reason ?? 'unknown'})`;
+  if (d.runtime.pausedUntil !== null) {
+    const until = new Date(d.runtime.pausedUntil).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    return `${d.runtime.name} (rate-limited until ${until})`;
+  }
+  return d.runtime.name;
 }
 
 export function formatTicks(ticks: readonly TickRecord[]): string {
