@@ -30,8 +30,11 @@ const httpSource = z.strictObject({
   /** How this daemon names itself when claiming; defaults to host/daemon. */
   worker: z.string().min(1).optional(),
   requestTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
-  /** Reconcile poll while a push channel is healthy. */
-  reconcileIntervalMs: z.number().int().min(1_000).default(600_000),
+  /**
+   * Reconcile poll while a push channel is healthy. Every reconnect and every
+   * status event already ticks the loop; this only catches what a proxy ate.
+   */
+  reconcileIntervalMs: z.number().int().min(1_000).default(1_800_000),
   /** Push channels to try, in order; "poll" is always the fallback. */
   push: z.array(z.enum(['sse', 'longpoll'])).default(['sse', 'longpoll']),
   /** Long-poll hold asked of the server (`wait=`), seconds. */
@@ -47,7 +50,8 @@ const postgresSource = z.strictObject({
   schema: name.default('nightshift'),
   leaseMs: z.number().int().min(1_000).default(60_000),
   worker: z.string().min(1).optional(),
-  reconcileIntervalMs: z.number().int().min(1_000).default(30_000),
+  /** Backstop poll while LISTEN works (lease expiries wake the loop by themselves). */
+  reconcileIntervalMs: z.number().int().min(1_000).default(1_800_000),
 });
 
 export const sourceConfigSchema = z.discriminatedUnion('kind', [localSource, httpSource, postgresSource]);

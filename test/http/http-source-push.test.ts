@@ -204,7 +204,7 @@ describe('no push', () => {
     source.watch(() => {});
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(source.requestCount()).toBe(0);
-    expect(source.reconcileIntervalMs).toBe(600_000);
+    expect(source.reconcileIntervalMs).toBe(1_800_000);
   });
 });
 

@@ -59,7 +59,7 @@ describePg('postgres LISTEN/NOTIFY', () => {
     await enqueuePostgresTask(db.current.connectionString, { queue: 'wake', title: 'y', prompt: 'y' });
     await waitFor(() => calls.at.length > 0, 1_000);
     expect(calls.at[0]! - before).toBeLessThan(100);
-    expect(s.reconcileIntervalMs).toBe(30_000);
+    expect(s.reconcileIntervalMs).toBe(1_800_000);
   });
 
   it('a status change (another daemon claiming) wakes the watcher too', async () => {

@@ -31,6 +31,38 @@ describePg('postgres migration', () => {
     expect(versions.rows).toEqual([{ version: 1 }]);
   });
 
+  it('a role without CREATE starts fine on a schema applied by hand (no DDL when up to date)', async () => {
+    await withClient((c) => migratePostgres(c, 'mig_applied'));
+    const role = `ns_limited_${process.pid}`;
+    await withClient(async (c) => {
+      await c.query(`DROP ROLE IF EXISTS ${role}`);
+      await c.query(`CREATE ROLE ${role} NOLOGIN`);
+      await c.query(`REVOKE CREATE ON DATABASE "${c.database}" FROM PUBLIC`);
+      await c.query(`GRANT USAGE ON SCHEMA mig_applied TO ${role}`);
+      await c.query(`GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA mig_applied TO ${role}`);
+    });
+    try {
+      const result = await withClient(async (c) => {
+        await c.query(`SET ROLE ${role}`);
+        return migratePostgres(c, 'mig_applied');
+      });
+      expect(result.applied).toEqual([]);
+      // …and the same role really cannot create: the test would prove nothing otherwise.
+      await expect(
+        withClient(async (c) => {
+          await c.query(`SET ROLE ${role}`);
+          return migratePostgres(c, 'mig_fresh_schema');
+        }),
+      ).rejects.toThrow(/permission denied/);
+    } finally {
+      await withClient(async (c) => {
+        await c.query(`REASSIGN OWNED BY ${role} TO CURRENT_USER`);
+        await c.query(`DROP OWNED BY ${role}`);
+        await c.query(`DROP ROLE ${role}`);
+      });
+    }
+  });
+
   it('eight connections migrating at once: one applies, none fails', async () => {
     const results = await Promise.all(Array.from({ length: 8 }, () => withClient((c) => migratePostgres(c, 'mig_race'))));
     expect(results.filter((r) => r.applied.length === 1)).toHaveLength(1);

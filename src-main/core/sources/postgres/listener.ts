@@ -22,11 +22,11 @@ export interface ListenerOptions {
   clock: Clock;
   logger: Logger;
   scope: string;
-  /** Called for each statement that counts as a request (the LISTEN itself; not the keepalive pings). */
+  /** Called for each statement sent on the listen connection (LISTEN and the rare keepalive ping). */
   countRequest(): void;
   reconnectBaseMs: number;
   reconnectMaxMs: number;
-  /** A `SELECT 1` this often finds a silently dead connection sooner than TCP keepalive would. */
+  /** A last-resort `SELECT 1` on the otherwise silent connection (TCP keepalive does the fast detection). */
   keepaliveMs: number;
   random: () => number;
   /** Runs before each connect (the migration that creates the trigger); a failure counts as a drop. */
@@ -75,8 +75,11 @@ export class TaskChannelListener {
     const { clientConfig, channel, logger, scope } = this.options;
     const client = new pg.Client({
       ...clientConfig,
+      // TCP keepalive finds a silently dead connection within minutes without a
+      // single SQL statement; the rare SELECT 1 is only a last check.
       keepAlive: true,
-      query_timeout: this.options.keepaliveMs,
+      keepAliveInitialDelayMillis: 30_000,
+      query_timeout: 30_000,
       application_name: 'nightshift-listen',
     });
     this.client = client;
@@ -122,6 +125,7 @@ export class TaskChannelListener {
   private scheduleKeepalive(client: pg.Client): void {
     this.cancelKeepalive = this.options.clock.setTimer(() => {
       if (this.client !== client) return;
+      this.options.countRequest();
       client.query('SELECT 1').then(
         () => {
           if (this.client === client) this.scheduleKeepalive(client);

@@ -82,7 +82,7 @@ export function createPostgresSource(config: PostgresSourceConfig, options: Post
     countRequest: () => requests++,
     reconnectBaseMs: options.reconnectBaseMs ?? 500,
     reconnectMaxMs: options.reconnectMaxMs ?? 30_000,
-    keepaliveMs: options.keepaliveMs ?? 60_000,
+    keepaliveMs: options.keepaliveMs ?? 1_800_000,
     random: options.random ?? Math.random,
     prepare: () => ready(),
   });
