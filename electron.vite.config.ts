@@ -32,6 +32,9 @@ export default defineConfig({
     plugins: [react()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
+      // electron-vite leaves the renderer unminified by default; the headless
+      // dashboard serves it over HTTP, so ship it small.
+      minify: true,
       rolldownOptions: { input: resolve(__dirname, 'src-renderer/index.html') },
     },
   },

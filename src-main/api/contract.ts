@@ -67,14 +67,23 @@ export const daemonTuningPatchSchema = z
     path: ['maxIdleBackoffMs'],
   });
 
-/** Task text is user data: bounded, but any Unicode is fine. */
+/**
+ * SQLite stores text as UTF-8, where a lone UTF-16 surrogate cannot exist: it
+ * would be saved as U+FFFD and read back changed. Refuse it at the boundary
+ * (found by test/reliability/fuzz).
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const unicodeText = (schema: z.ZodString) =>
+  schema.refine((s) => !LONE_SURROGATE.test(s), 'contains a lone UTF-16 surrogate (not valid Unicode)');
+
+/** Task text is user data: bounded, but any (well-formed) Unicode is fine. */
 export const addTaskSchema = z.strictObject({
-  prompt: z.string().min(1, 'must not be empty').max(1_000_000),
-  title: z.string().min(1).max(500).optional(),
-  cwd: z.string().min(1).max(4096).optional(),
-  repository: z.string().min(1).max(4096).optional(),
-  runtime: z.string().min(1).max(64).optional(),
-  queue: z.string().min(1).max(64).optional(),
+  prompt: unicodeText(z.string().min(1, 'must not be empty').max(1_000_000)),
+  title: unicodeText(z.string().min(1).max(500)).optional(),
+  cwd: unicodeText(z.string().min(1).max(4096)).optional(),
+  repository: unicodeText(z.string().min(1).max(4096)).optional(),
+  runtime: unicodeText(z.string().min(1).max(64)).optional(),
+  queue: unicodeText(z.string().min(1).max(64)).optional(),
 });
 
 // ---------------------------------------------------------------- the table
@@ -125,7 +134,7 @@ export const requests = {
   /** Review loop on the local queue: `in_review → done`. */
   approveTask: request<LocalTask>()(z.strictObject({ id }), true),
   /** Review loop on the local queue: `in_review → in_progress` with a `rejected` note. */
-  rejectTask: request<LocalTask>()(z.strictObject({ id, reason: z.string().min(1).max(100_000) }), true),
+  rejectTask: request<LocalTask>()(z.strictObject({ id, reason: unicodeText(z.string().min(1).max(100_000)) }), true),
   getSettings: request<Settings>()(empty),
   setSettings: request<Settings>()(
     z.strictObject({ app: appSettingsPatchSchema.optional(), daemons: z.array(daemonTuningPatchSchema).max(256).optional() }),

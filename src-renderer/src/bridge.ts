@@ -1,0 +1,15 @@
+/**
+ * The renderer's only way to the core: `window.nightshift` inside Electron
+ * (the preload), or a WebSocket client in the headless dashboard. Both have
+ * the shape of {@link NightshiftBridge}; the rest of the app never knows which.
+ */
+import type { NightshiftBridge } from '../../src-main/api/bridge-types';
+import type { RequestName } from '../../src-main/api/contract';
+import { type ApiClient, createApiClient } from '../../src-main/api/dispatch';
+
+export type Bridge = NightshiftBridge;
+
+/** Typed calls that throw ApiCallError on an error reply, over any bridge. */
+export function apiOver(bridge: Bridge): ApiClient {
+  return createApiClient((name: RequestName, args: unknown) => bridge.invoke(name, args as never));
+}

@@ -1,0 +1,31 @@
+/**
+ * Renders a view against a fake core through the same dispatch the real
+ * transports use, so component tests exercise argument validation and error
+ * replies as the page would see them.
+ */
+import { render } from '@testing-library/react';
+import type { ReactNode } from 'react';
+import type { EventName } from '../../../src-main/api/contract';
+import { dispatchRequest } from '../../../src-main/api/dispatch';
+import type { DaemonSnapshot } from '../../../src-main/core/types';
+import { createFakeCore, type FakeCore } from '../../../src-main/headless/dashboard/testing/fake-core';
+import { apiOver, type Bridge } from '../bridge';
+import { DashboardContext } from '../context';
+import { connectStore, createDashboardStore, loadInitial } from '../store';
+
+export function bridgeTo(core: FakeCore): Bridge {
+  return {
+    invoke: (name, args) => dispatchRequest(core.handlers, name, args) as never,
+    on: (event: EventName, listener: (payload: unknown) => void) => core.on(event, listener as never),
+  } as Bridge;
+}
+
+export async function renderDashboard(ui: ReactNode, daemons?: DaemonSnapshot[]) {
+  const core = createFakeCore(daemons ? { daemons } : {});
+  const store = createDashboardStore();
+  const bridge = bridgeTo(core);
+  connectStore(store, bridge);
+  await loadInitial(store, bridge);
+  const result = render(<DashboardContext.Provider value={{ store, api: apiOver(bridge) }}>{ui}</DashboardContext.Provider>);
+  return { ...result, core, store };
+}

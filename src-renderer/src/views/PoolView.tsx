@@ -1,0 +1,51 @@
+import { useMemo } from 'react';
+import uPlot from 'uplot';
+import { ChartControls, useChartSelection } from '../charts/chart-controls';
+import { buildPoolData } from '../charts/pool-data';
+import { themeColors, UPlotChart } from '../charts/UPlotChart';
+import { useDashboardState } from '../context';
+
+const EMPTY: never[] = [];
+const SERIES = [
+  { label: 'busy', color: '#2563eb' },
+  { label: 'rate-limited', color: '#ea580c' },
+  { label: 'free', color: '#16a34a' },
+];
+
+export function PoolView() {
+  const selection = useChartSelection();
+  const { daemon, from, to } = selection;
+  const ticks = useDashboardState((s) => (daemon ? (s.ticks[daemon.name] ?? EMPTY) : EMPTY));
+  const pool = useMemo(() => buildPoolData(ticks, from, to), [ticks, from, to]);
+  const data = useMemo((): uPlot.AlignedData => [pool.x, pool.busy, pool.rateLimited, pool.free], [pool]);
+  if (!daemon) return <p className="empty">No daemons configured: the pool chart appears once a daemon runs.</p>;
+  return (
+    <section aria-labelledby="pool-title">
+      <h2 id="pool-title">Pool: slots over time</h2>
+      <ChartControls selection={selection} idPrefix="pool" />
+      {pool.x.length === 0 && <p className="empty">No ticks in this window yet: slot usage is recorded at every poll.</p>}
+      <UPlotChart
+        testId="pool-chart"
+        label={`Busy, rate-limited and free slots of ${daemon.name} (${daemon.maxConcurrent} slots) over ${pool.x.length} ticks`}
+        layoutKey="pool"
+        pointCount={pool.x.length}
+        data={data}
+        options={(width) => poolOptions(width)}
+      />
+    </section>
+  );
+}
+
+function poolOptions(width: number): uPlot.Options {
+  const colors = themeColors();
+  const axis = { stroke: colors.text, grid: { stroke: colors.grid }, ticks: { stroke: colors.grid } };
+  // The value after a tick holds until the next one: a step that starts at each tick.
+  const stepped = uPlot.paths.stepped?.({ align: 1 });
+  return {
+    width,
+    height: 260,
+    scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max + 1)] } },
+    axes: [axis, { ...axis, label: 'slots', incrs: [1, 2, 5, 10] }],
+    series: [{}, ...SERIES.map((s) => ({ label: s.label, stroke: s.color, width: 2, paths: stepped, points: { show: false } }))],
+  };
+}

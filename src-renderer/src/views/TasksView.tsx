@@ -1,0 +1,155 @@
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import type { LocalTask } from '../../../src-main/api/contract';
+import { useAction, useDashboard, useDashboardState } from '../context';
+import { EMPTY_TASK_FORM, type NewTaskForm, validateNewTask } from '../logic/task-form';
+
+export function TasksView() {
+  const { api } = useDashboard();
+  const [tasks, setTasks] = useState<LocalTask[] | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const reload = useCallback(() => {
+    api.listTasks({ limit: 500 }).then(
+      (rows) => {
+        setTasks(rows);
+        setLoadError(null);
+      },
+      (err: Error) => setLoadError(err.message),
+    );
+  }, [api]);
+  // Task statuses move with their sessions: reload when any session row changes.
+  const sessions = useDashboardState((s) => s.sessions);
+  useEffect(() => {
+    void sessions;
+    const timer = setTimeout(reload, 150);
+    return () => clearTimeout(timer);
+  }, [sessions, reload]);
+
+  return (
+    <section aria-labelledby="tasks-title">
+      <h2 id="tasks-title">Tasks (local queue)</h2>
+      <AddTaskForm onAdded={reload} />
+      {loadError && <p className="error">{loadError}</p>}
+      {tasks && tasks.length === 0 && (
+        <p className="empty" data-testid="tasks-empty">
+          The queue is empty. Describe some work above — a daemon with a local source picks it up at once.
+        </p>
+      )}
+      {tasks && tasks.length > 0 && (
+        <ul className="task-list" data-testid="task-list">
+          {[...tasks].reverse().map((t) => (
+            <TaskItem key={t.id} task={t} onChanged={reload} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function AddTaskForm({ onAdded }: { onAdded: () => void }) {
+  const { api } = useDashboard();
+  const [form, setForm] = useState<NewTaskForm>(EMPTY_TASK_FORM);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const action = useAction();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const valid = validateNewTask(form);
+    if (!valid.ok) return setErrors(valid.errors);
+    setErrors({});
+    if (await action.run(() => api.addTask(valid.value))) {
+      setForm(EMPTY_TASK_FORM);
+      onAdded();
+    }
+  };
+  const field = (key: keyof NewTaskForm) => ({
+    id: `task-${key}`,
+    value: form[key],
+    'aria-invalid': errors[key] ? true : undefined,
+    'aria-describedby': errors[key] ? `task-${key}-error` : undefined,
+    onChange: (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value }),
+  });
+  return (
+    <form className="form" onSubmit={submit} aria-label="Add a task" noValidate>
+      <label htmlFor="task-prompt">Prompt</label>
+      <textarea rows={4} placeholder="What should the agent do?" {...field('prompt')} />
+      {errors.prompt && <FieldError id="task-prompt-error" text={errors.prompt} />}
+      <label htmlFor="task-title">Title (optional)</label>
+      <input type="text" {...field('title')} />
+      {errors.title && <FieldError id="task-title-error" text={errors.title} />}
+      <label htmlFor="task-cwd">Working directory (optional)</label>
+      <input type="text" placeholder="/path/to/repo" {...field('cwd')} />
+      {errors.cwd && <FieldError id="task-cwd-error" text={errors.cwd} />}
+      <div className="actions">
+        <button type="submit" disabled={action.busy}>
+          Add task
+        </button>
+      </div>
+      {action.error && (
+        <p className="error" role="alert">
+          {action.error}
+        </p>
+      )}
+    </form>
+  );
+}
+
+function TaskItem({ task, onChanged }: { task: LocalTask; onChanged: () => void }) {
+  const { api } = useDashboard();
+  const action = useAction();
+  const [reason, setReason] = useState('');
+  const run = (call: () => Promise<unknown>) => action.run(call).then((ok) => ok && onChanged());
+  return (
+    <li className="task" data-testid={`task-row-${task.id}`}>
+      <div className="task-head">
+        <strong>{task.title}</strong>
+        <span className={`badge task-${task.status}`} data-testid="task-status">
+          {task.status.replace('_', ' ')}
+        </span>
+      </div>
+      {task.cwd && <p className="muted">in {task.cwd}</p>}
+      {task.result && <pre className="output">{task.result}</pre>}
+      <div className="actions">
+        {task.status === 'in_review' && (
+          <>
+            <button type="button" onClick={() => run(() => api.approveTask({ id: task.id }))}>
+              Approve
+            </button>
+            <label htmlFor={`reject-${task.id}`} className="sr-only">
+              Reason for rejecting {task.title}
+            </label>
+            <input
+              id={`reject-${task.id}`}
+              placeholder="What is wrong?"
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+            />
+            <button
+              type="button"
+              disabled={reason.trim() === ''}
+              onClick={() => run(() => api.rejectTask({ id: task.id, reason: reason.trim() }))}
+            >
+              Reject
+            </button>
+          </>
+        )}
+        {(task.status === 'todo' || task.status === 'in_progress' || task.status === 'in_review') && (
+          <button type="button" onClick={() => run(() => api.cancelTask({ id: task.id }))}>
+            Cancel
+          </button>
+        )}
+      </div>
+      {action.error && (
+        <p className="error" role="alert">
+          {action.error}
+        </p>
+      )}
+    </li>
+  );
+}
+
+export function FieldError({ id, text }: { id: string; text: string }) {
+  return (
+    <p className="field-error" id={id} role="alert">
+      {text}
+    </p>
+  );
+}
