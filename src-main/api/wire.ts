@@ -39,8 +39,12 @@ export type EventMessage = z.infer<typeof eventMessageSchema>;
 export const serverMessageSchema = z.union([replyMessageSchema, eventMessageSchema]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 
-/** Largest message either end accepts (a 100 000-tick history is ~20 MB; requests are far smaller). */
-export const MAX_CLIENT_MESSAGE_BYTES = 1024 * 1024;
+/**
+ * Largest message a client may send. Every valid request must fit: a
+ * 1 000 000-character prompt is at most ~6 MB as JSON (control characters
+ * escape to six bytes), the same bound as the CLI's control socket.
+ */
+export const MAX_CLIENT_MESSAGE_BYTES = 8 * 1024 * 1024;
 
 /** The path of the WebSocket endpoint, relative to the dashboard's origin. */
 export const WS_PATH = '/ws';

@@ -8,7 +8,7 @@
  * reconcile), pause/wake that persist, jitter, and a tick record per tick.
  * The loop has exactly one catch, around the tick.
  */
-import { clampToResume, ErrorBackoff, IdleBackoff, idleJitter, type Random } from '../backoff';
+import { ErrorBackoff, IdleBackoff, type Random } from '../backoff';
 import type { Notice } from '../core-api';
 import { errorMessage, SourceError } from '../errors';
 import type { Logger } from '../log';
@@ -18,9 +18,11 @@ import type { StateStore } from '../store/state-store';
 import type { TickLog } from '../store/tick-log';
 import type { AgentRuntime, Availability, Clock, DaemonState, DelayReason, TaskSource, TickRecord } from '../types';
 import type { WorkspacePort } from '../workspace-port';
-import { type LoopContext, runtimePauseKey } from './context';
+import { type LoopContext, runtimePauseKey, slotsInUse } from './context';
 import { dispatch } from './dispatcher';
 import { applyAgentEvent, applyExit } from './exits';
+import { startLeaseHeartbeat } from './lease-heartbeat';
+import { nearestResumeAt, planNextDelay } from './next-delay';
 import { finishCompleting, killCancelled, reapOrphans, resumeRateLimited, watchReviews } from './phases';
 
 export interface LoopTuning {
@@ -124,7 +126,7 @@ export class DaemonLoop {
     if (this.running) return;
     this.running = true;
     this.unwatch = this.options.source.watch?.(() => this.requestTick()) ?? null;
-    if (this.options.source.heartbeat) this.scheduleHeartbeat();
+    this.cancelHeartbeat = startLeaseHeartbeat(this.ctx);
     if (!this.paused) this.schedule(0);
     this.options.onChange();
   }
@@ -246,22 +248,6 @@ export class DaemonLoop {
     });
   }
 
-  private scheduleHeartbeat(): void {
-    const every = this.options.source.heartbeatIntervalMs ?? 15_000;
-    this.cancelHeartbeat = this.options.clock.setTimer(() => {
-      for (const run of this.pool.running()) {
-        this.options.source
-          .heartbeat?.(run.taskId)
-          .then((kept) => {
-            // Another worker holds the task now (our lease ran out): two agents must not work on it.
-            if (kept === false) return this.pool.stop(run.sessionId, 'cancelled');
-          })
-          .catch((err) => this.ctx.log('warn', `lease renewal for ${run.taskId}: ${errorMessage(err)}`));
-      }
-      if (this.running) this.scheduleHeartbeat();
-    }, every);
-  }
-
   // ---------------------------------------------------------------- the tick
 
   private async tick(): Promise<void> {
@@ -288,7 +274,7 @@ export class DaemonLoop {
       pendingReports = await finishCompleting(this.ctx, attempted);
       const reapedOrResumed = this.pool.activeCount !== activeBefore;
 
-      if (this.slotsInUse() >= this.tuning.maxConcurrent) {
+      if (slotsInUse(this.ctx) >= this.tuning.maxConcurrent) {
         // "No capacity", not "nothing to do": leave the idle backoff alone so a
         // full daemon does not speed up against a source that has no slot for it.
         reason = 'saturated';
@@ -309,7 +295,16 @@ export class DaemonLoop {
       }
       this.errors.reset();
       this.lastError = null;
-      ({ delayMs, reason } = this.plannedDelay(reason, pendingReports > 0));
+      ({ delayMs, reason } = planNextDelay({
+        reason,
+        idleMs: this.idle.currentMs,
+        reportsPending: pendingReports > 0,
+        source: this.options.source,
+        jitter: this.tuning.jitter,
+        random: this.random,
+        nearestResumeAt: nearestResumeAt(this.ctx),
+        now: clock.now(),
+      }));
     } catch (err) {
       reason = 'error';
       this.lastError = errorMessage(err);
@@ -330,39 +325,6 @@ export class DaemonLoop {
     else if (delayMs === null) this.clearTimer();
     this.options.onTick(tick);
     this.options.onChange();
-  }
-
-  /**
-   * The idle step (or, while push is healthy, the slow reconcile interval),
-   * jittered, then clamped to the nearest rate-limit resume (≥ 1 s).
-   */
-  private plannedDelay(reason: DelayReason, reportsPending: boolean): { delayMs: number; reason: DelayReason } {
-    const { source, clock } = this.options;
-    let delayMs = this.idle.currentMs;
-    const push = source.pushHealthy?.() === true && source.reconcileIntervalMs !== undefined;
-    // Unacknowledged reports are retried on the idle curve, never the 10-minute reconcile.
-    if (push && !reportsPending) {
-      delayMs = Math.max(source.reconcileIntervalMs!, delayMs);
-      if (reason === 'idle' || reason === 'work') reason = 'push_reconcile';
-    }
-    if (this.tuning.jitter) delayMs = idleJitter(delayMs, this.random);
-    const clamped = clampToResume(delayMs, this.nearestResumeAt(), clock.now());
-    return clamped.clamped ? { delayMs: clamped.delayMs, reason: 'rate_limit_clamp' } : { delayMs, reason };
-  }
-
-  private nearestResumeAt(): number | null {
-    let nearest: number | null = null;
-    const now = this.options.clock.now();
-    for (const s of this.options.sessions.listByDaemon(this.name, ['rate_limited'])) {
-      if (s.resumeAfter !== null && s.resumeAfter > now && (nearest === null || s.resumeAfter < nearest)) nearest = s.resumeAfter;
-    }
-    const pause = this.options.state.runtimePause(this.ctx.pauseKey);
-    if (pause && pause.pausedUntil > now && (nearest === null || pause.pausedUntil < nearest)) nearest = pause.pausedUntil;
-    return nearest;
-  }
-
-  private slotsInUse(): number {
-    return this.pool.activeCount + this.options.sessions.listByDaemon(this.name, ['rate_limited']).length;
   }
 
   private async refreshAvailability(now: number): Promise<void> {
@@ -387,7 +349,7 @@ export class DaemonLoop {
       requests: seen - this.requestsSeen,
       dispatched,
       active: this.pool.activeCount,
-      rateLimited: this.options.sessions.listByDaemon(this.name, ['rate_limited']).length,
+      rateLimited: slotsInUse(this.ctx) - this.pool.activeCount,
       max: this.tuning.maxConcurrent,
       error: this.lastError,
     };

@@ -7,7 +7,7 @@
  * rethrown to the loop's single catch.
  */
 import { errorMessage, SourceError } from '../errors';
-import type { SessionRow } from '../types';
+import type { SessionRow, Task } from '../types';
 import {
   INTERRUPTED_RESUME_PROMPT,
   type LoopContext,
@@ -66,12 +66,7 @@ async function reapOne(ctx: LoopContext, session: SessionRow): Promise<void> {
     session = ctx.sessions.transition(session.id, 'interrupted', { pid: null }, 'agent process gone');
   }
   if (task?.status !== 'in_progress') {
-    ctx.sessions.transition(
-      session.id,
-      'task_gone',
-      { outcome: 'cancelled', reported: true },
-      `task is ${task ? task.status : 'gone'}`,
-    );
+    closeTaskGone(ctx, session, task);
     return;
   }
   if (ctx.holdNewWork() || slotsInUse(ctx) >= ctx.maxConcurrent()) {
@@ -174,12 +169,7 @@ export async function resumeRateLimited(ctx: LoopContext): Promise<void> {
     await isolated(ctx, `resuming ${session.id}`, async () => {
       const task = await ctx.source.get(session.taskId);
       if (task?.status !== 'in_progress') {
-        ctx.sessions.transition(
-          session.id,
-          'task_gone',
-          { outcome: 'cancelled', reported: true },
-          `task is ${task ? task.status : 'gone'}`,
-        );
+        closeTaskGone(ctx, session, task);
         return;
       }
       const resumed = ctx.sessions.transition(
@@ -191,6 +181,16 @@ export async function resumeRateLimited(ctx: LoopContext): Promise<void> {
       await startRun(ctx, resumed, task, RATE_LIMIT_RESUME_PROMPT, true);
     });
   }
+}
+
+/** The task left `in_progress` without us (deleted, cancelled, taken back): nothing to report. */
+function closeTaskGone(ctx: LoopContext, session: SessionRow, task: Task | null): void {
+  ctx.sessions.transition(
+    session.id,
+    'task_gone',
+    { outcome: 'cancelled', reported: true },
+    `task is ${task ? task.status : 'gone'}`,
+  );
 }
 
 function lastLine(text: string): string {

@@ -5,7 +5,7 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { type ServerMessage, serverMessageSchema } from '../../api/wire';
+import { MAX_CLIENT_MESSAGE_BYTES, type ServerMessage, serverMessageSchema } from '../../api/wire';
 import type { TickRecord } from '../../core/types';
 import { type DashboardServer, startDashboardServer } from './server';
 import { createFakeCore, type FakeCore, fakeDaemon } from './testing/fake-core';
@@ -230,7 +230,7 @@ describe('WebSocket', () => {
     const { ws } = openClient();
     await opened(ws);
     const code = closed(ws);
-    ws.send(JSON.stringify({ type: 'request', id: 1, name: 'addTask', args: { prompt: 'x'.repeat(2 * 1024 * 1024) } }));
+    ws.send(JSON.stringify({ type: 'request', id: 1, name: 'addTask', args: { prompt: 'x'.repeat(MAX_CLIENT_MESSAGE_BYTES + 1) } }));
     expect(await code).toBe(1009);
     expect(core.calls).toEqual([]);
   });
