@@ -4,7 +4,8 @@
  * NIGHTSHIFT_USER_DATA); quitting stops the core — loops, then agents — before
  * the process exits, so no agent outlives the app.
  */
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { app, dialog, ipcMain } from 'electron';
@@ -49,7 +50,7 @@ if (!app.requestSingleInstanceLock()) {
     .whenReady()
     .then(async () => {
       const userData = app.getPath('userData');
-      mkdirSync(join(userData, 'logs'), { recursive: true });
+      await mkdir(join(userData, 'logs'), { recursive: true });
       const logFile = createWriteStream(join(userData, 'logs', 'main.log'), { flags: 'a' });
       const logger = createStreamLogger((line) => logFile.write(line));
       const { config, warnings } = await loadOrCreateConfigFile(join(userData, CONFIG_FILE_NAME));

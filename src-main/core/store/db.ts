@@ -2,8 +2,6 @@
  * The one SQLite file (WAL). Opening it runs the numbered migrations, each in
  * its own transaction, so a crash mid-migration leaves the previous version.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations';
 
@@ -11,8 +9,8 @@ export type Db = Database.Database;
 
 export const DB_FILE_NAME = 'nightshift.db';
 
+/** Opens (creating the file, not its directory: callers own that) and migrates. */
 export function openDatabase(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   // WAL + NORMAL survives a process crash (kill -9) without losing committed
   // transactions; only a power loss can drop the last few, never corrupt.
