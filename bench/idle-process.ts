@@ -24,8 +24,13 @@ import { printTable } from './support/simulated-daemon';
 const TARGET_CPU_PERCENT = 0.05;
 const TARGET_RSS_MB = 80;
 const SECONDS = numberArg('seconds', 60);
-/** Start-up (migrations, first ticks, JIT) is not idle: let it pass before sampling. */
-const SETTLE_MS = numberArg('settle-seconds', 5) * 1000;
+/**
+ * Start-up is not idle: migrations, the first tick of every daemon, and one
+ * V8 memory-reducer GC that runs ~5–10 s after start (measured: ~55 ms of CPU
+ * once, then nothing). Its cost is shown in its own column; the idle window
+ * starts after it.
+ */
+const SETTLE_MS = numberArg('settle-seconds', 20) * 1000;
 const DAEMONS = 10;
 /** USER_HZ: 100 on every Linux build Node supports (the kernel's ABI for /proc/<pid>/stat). */
 const CLOCK_TICKS_PER_S = 100;
@@ -138,9 +143,10 @@ async function main(): Promise<void> {
     const baseline = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e9)'], { stdio: 'ignore' });
     children.push(baseline);
     await waitForLine(nightshift, /running \d+ daemon/, 30_000);
-    await sleep(SETTLE_MS);
 
     const pids = { nightshift: nightshift.pid!, baseline: baseline.pid! };
+    const ready = await procSample(pids.nightshift);
+    await sleep(SETTLE_MS);
     const before = { nightshift: await procSample(pids.nightshift), baseline: await procSample(pids.baseline) };
     await sleep(SECONDS * 1000);
     const after = { nightshift: await procSample(pids.nightshift), baseline: await procSample(pids.baseline) };
@@ -148,6 +154,7 @@ async function main(): Promise<void> {
 
     const n = compare(before.nightshift, after.nightshift);
     const b = compare(before.baseline, after.baseline);
+    const settleCpuMs = (before.nightshift.runNs - ready.runNs) / 1e6;
     const pct = (v: number) => `${v.toFixed(4)} %`;
     const mb = (v: number) => v.toFixed(1);
     printTable(
@@ -184,6 +191,10 @@ async function main(): Promise<void> {
           mb(n.hwmMb),
         ],
       ],
+    );
+    console.log(
+      `(nightshift used ${settleCpuMs.toFixed(1)} ms of CPU in the ${SETTLE_MS / 1000} s between "ready" and the window: start-up, not idle; ` +
+        "with the local queue's push the daemons tick only every 5 min to reconcile, so a window may hold no tick at all)",
     );
     const cpuMet = n.cpuPercentNs <= TARGET_CPU_PERCENT;
     reportTarget({

@@ -79,7 +79,7 @@ async function measure(scenario: Scenario): Promise<Measured> {
     onTick: (i) => {
       const t0 = startedAt[i];
       startedAt[i] = null;
-      if (t0 === null || !recording) return;
+      if (t0 === null || t0 === undefined || !recording) return;
       const ms = performance.now() - t0;
       cpuSamples.push(cpuMs() - cpuAt[i]!);
       samples.push(ms);

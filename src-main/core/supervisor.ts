@@ -25,10 +25,10 @@ import { TickLog } from './store/tick-log';
 import type { Clock, Snapshot, TaskSource } from './types';
 import { createWorkspacePort } from './workspace/port';
 
-/** Ended sessions are kept this long for the Sessions view. */
-const SESSION_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+/** Ended sessions and finished local tasks are kept this long for the views. */
+export const SESSION_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+export const PRUNE_EVERY_MS = 60 * 60 * 1000;
 const SNAPSHOT_THROTTLE_MS = 150;
-const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
 export interface SupervisorOptions {
   db: Db;
@@ -184,6 +184,7 @@ export class Supervisor implements NightshiftCore {
     try {
       this.ticks.prune(now);
       this.sessions.pruneEnded(now - SESSION_RETENTION_MS);
+      this.queue.pruneFinished(now - SESSION_RETENTION_MS);
     } catch (err) {
       this.options.logger.log('warn', 'supervisor', `pruning history failed: ${errorMessage(err)}`);
     }

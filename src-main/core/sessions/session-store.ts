@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/db';
+import { StatementCache } from '../store/statements';
 import type { SessionEventRow, SessionOutcome, SessionRow, SessionState } from '../types';
 import { nextState, type SessionEvent } from './transitions';
 
@@ -75,10 +76,14 @@ const COLUMNS: Record<keyof SessionPatch, string> = {
 export class SessionStore {
   private readonly listeners = new Set<(row: SessionRow) => void>();
 
+  private readonly sql: StatementCache;
+
   constructor(
     private readonly db: Db,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.sql = new StatementCache(db);
+  }
 
   /** Called after every committed change of a row (for the `session` event). */
   onChange(listener: (row: SessionRow) => void): () => void {
@@ -91,8 +96,8 @@ export class SessionStore {
     const id = `s_${randomUUID()}`;
     const at = this.now();
     this.db.transaction(() => {
-      this.db
-        .prepare(
+      this.sql
+        .get(
           `INSERT INTO sessions (id, daemon, task_id, task_title, runtime, state, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, 'claiming', ?, ?)`,
         )
@@ -103,7 +108,7 @@ export class SessionStore {
   }
 
   get(id: string): SessionRow | null {
-    const row = this.db.prepare('SELECT * FROM sessions WHERE id = ?').get(id) as Row | undefined;
+    const row = this.sql.get('SELECT * FROM sessions WHERE id = ?').get(id) as Row | undefined;
     return row ? toSession(row) : null;
   }
 
@@ -129,7 +134,7 @@ export class SessionStore {
         sets.push(`${COLUMNS[key]} = ?`);
         values.push(typeof value === 'boolean' ? Number(value) : value);
       }
-      this.db.prepare(`UPDATE sessions SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+      this.sql.get(`UPDATE sessions SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
       this.insertEvent(id, at, event, current.state, to, detail);
     })();
     return this.notify(this.require(id));
@@ -141,7 +146,7 @@ export class SessionStore {
     if (entries.length === 0) return this.require(id);
     const sets = entries.map(([key]) => `${COLUMNS[key]} = ?`);
     const values = entries.map(([, v]) => (typeof v === 'boolean' ? Number(v) : v));
-    this.db.prepare(`UPDATE sessions SET ${sets.join(', ')}, updated_at = ? WHERE id = ?`).run(...values, this.now(), id);
+    this.sql.get(`UPDATE sessions SET ${sets.join(', ')}, updated_at = ? WHERE id = ?`).run(...values, this.now(), id);
     return this.require(id);
   }
 
@@ -153,25 +158,25 @@ export class SessionStore {
 
   setLastOutput(id: string, lines: readonly string[]): void {
     const kept = lines.slice(-LAST_OUTPUT_LINES).map((l) => (l.length > MAX_LINE_CHARS ? `${l.slice(0, MAX_LINE_CHARS)}…` : l));
-    this.db.prepare('UPDATE sessions SET last_output = ? WHERE id = ?').run(JSON.stringify(kept), id);
+    this.sql.get('UPDATE sessions SET last_output = ? WHERE id = ?').run(JSON.stringify(kept), id);
   }
 
   /** Removes a session that never ran (its claim was lost). */
   discard(id: string): void {
-    this.db.prepare(`DELETE FROM sessions WHERE id = ? AND state = 'claiming'`).run(id);
+    this.sql.get(`DELETE FROM sessions WHERE id = ? AND state = 'claiming'`).run(id);
   }
 
   listByDaemon(daemon: string, states: readonly SessionState[]): SessionRow[] {
     const marks = states.map(() => '?').join(',');
-    const rows = this.db
-      .prepare(`SELECT * FROM sessions WHERE daemon = ? AND state IN (${marks}) ORDER BY created_at, id`)
+    const rows = this.sql
+      .get(`SELECT * FROM sessions WHERE daemon = ? AND state IN (${marks}) ORDER BY created_at, id`)
       .all(daemon, ...states) as Row[];
     return rows.map(toSession);
   }
 
   hasOpenForTask(daemon: string, taskId: string): boolean {
-    const row = this.db
-      .prepare(`SELECT 1 FROM sessions WHERE daemon = ? AND task_id = ? AND state NOT IN ('closed','failed') LIMIT 1`)
+    const row = this.sql
+      .get(`SELECT 1 FROM sessions WHERE daemon = ? AND task_id = ? AND state NOT IN ('closed','failed') LIMIT 1`)
       .get(daemon, taskId);
     return row !== undefined;
   }
@@ -188,11 +193,11 @@ export class SessionStore {
       values.push(...filter.states);
     }
     const sql = `SELECT * FROM sessions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`;
-    return (this.db.prepare(sql).all(...values, filter.limit ?? 200) as Row[]).map(toSession);
+    return (this.sql.get(sql).all(...values, filter.limit ?? 200) as Row[]).map(toSession);
   }
 
   events(sessionId: string): SessionEventRow[] {
-    const rows = this.db.prepare('SELECT * FROM session_events WHERE session_id = ? ORDER BY id').all(sessionId) as {
+    const rows = this.sql.get('SELECT * FROM session_events WHERE session_id = ? ORDER BY id').all(sessionId) as {
       id: number;
       session_id: string;
       at: number;
@@ -214,12 +219,12 @@ export class SessionStore {
 
   /** Deletes ended sessions (and their events) older than `before`. */
   pruneEnded(before: number): number {
-    return this.db.prepare(`DELETE FROM sessions WHERE state IN ('closed','failed') AND ended_at < ?`).run(before).changes;
+    return this.sql.get(`DELETE FROM sessions WHERE state IN ('closed','failed') AND ended_at < ?`).run(before).changes;
   }
 
   private insertEvent(id: string, at: number, event: string, from: SessionState | null, to: SessionState, detail: string | null) {
-    this.db
-      .prepare('INSERT INTO session_events (session_id, at, event, from_state, to_state, detail) VALUES (?, ?, ?, ?, ?, ?)')
+    this.sql
+      .get('INSERT INTO session_events (session_id, at, event, from_state, to_state, detail) VALUES (?, ?, ?, ?, ?, ?)')
       .run(id, at, event, from, to, detail === null ? null : detail.slice(0, 4000));
   }
 

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { LocalTask } from '../../api/contract';
 import type { Db } from '../store/db';
+import { StatementCache } from '../store/statements';
 import type { Task, TaskNote, TaskStatus } from '../types';
 
 export interface NewTask {
@@ -40,10 +41,13 @@ export class LocalTaskQueue {
   private readonly changes = new EventEmitter();
   private seq: number;
 
+  private readonly sql: StatementCache;
+
   constructor(
     private readonly db: Db,
     private readonly now: () => number,
   ) {
+    this.sql = new StatementCache(db);
     this.changes.setMaxListeners(0);
     const row = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM tasks').get() as { seq: number };
     this.seq = row.seq;
@@ -59,8 +63,8 @@ export class LocalTaskQueue {
     const id = `t_${this.now().toString(36)}${randomBytes(4).toString('hex')}`;
     const queue = input.queue ?? DEFAULT_QUEUE;
     const title = input.title ?? firstLine(input.prompt);
-    this.db
-      .prepare(
+    this.sql
+      .get(
         `INSERT INTO tasks (id, seq, queue, title, prompt, status, runtime, cwd, repository, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, 'todo', ?, ?, ?, ?, ?)`,
       )
@@ -81,7 +85,7 @@ export class LocalTaskQueue {
   }
 
   get(id: string): LocalTask | null {
-    const row = this.db.prepare('SELECT * FROM tasks WHERE id = ?').get(id) as Row | undefined;
+    const row = this.sql.get('SELECT * FROM tasks WHERE id = ?').get(id) as Row | undefined;
     return row ? toTask(row) : null;
   }
 
@@ -103,12 +107,12 @@ export class LocalTaskQueue {
       values.push(...filter.status);
     }
     const sql = `SELECT * FROM tasks ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
-    return (this.db.prepare(sql).all(...values, filter.limit ?? 500) as Row[]).map(toTask);
+    return (this.sql.get(sql).all(...values, filter.limit ?? 500) as Row[]).map(toTask);
   }
 
   claimable(queue: string, limit: number): LocalTask[] {
-    const rows = this.db
-      .prepare(`SELECT * FROM tasks WHERE queue = ? AND status = 'todo' ORDER BY seq LIMIT ?`)
+    const rows = this.sql
+      .get(`SELECT * FROM tasks WHERE queue = ? AND status = 'todo' ORDER BY seq LIMIT ?`)
       .all(queue, limit) as Row[];
     return rows.map(toTask);
   }
@@ -134,23 +138,34 @@ export class LocalTaskQueue {
       values.push(fields.claimedBy);
     }
     const marks = from.map(() => '?').join(',');
-    const info = this.db
-      .prepare(`UPDATE tasks SET ${sets.join(', ')} WHERE id = ? AND status IN (${marks})`)
+    const info = this.sql
+      .get(`UPDATE tasks SET ${sets.join(', ')} WHERE id = ? AND status IN (${marks})`)
       .run(...values, id, ...from);
     if (info.changes === 1) this.changes.emit('change', this.require(id).queue);
     return info.changes === 1;
   }
 
+  /**
+   * Deletes finished tasks last changed before `before` whose sessions have
+   * ended (their notes go with them): the queue would otherwise grow forever.
+   */
+  pruneFinished(before: number): number {
+    return this.sql
+      .get(
+        `DELETE FROM tasks WHERE status IN ('done','failed','cancelled') AND updated_at < ?
+           AND id NOT IN (SELECT task_id FROM sessions WHERE state NOT IN ('closed','failed'))`,
+      )
+      .run(new Date(before).toISOString()).changes;
+  }
+
   addNote(id: string, action: string, detail: string): void {
-    this.db
-      .prepare('INSERT INTO task_notes (task_id, action, detail, created_at) VALUES (?, ?, ?, ?)')
+    this.sql
+      .get('INSERT INTO task_notes (task_id, action, detail, created_at) VALUES (?, ?, ?, ?)')
       .run(id, action, detail, this.iso());
   }
 
   notes(id: string): TaskNote[] {
-    return this.db
-      .prepare('SELECT action, detail, created_at FROM task_notes WHERE task_id = ? ORDER BY id')
-      .all(id) as TaskNote[];
+    return this.sql.get('SELECT action, detail, created_at FROM task_notes WHERE task_id = ? ORDER BY id').all(id) as TaskNote[];
   }
 
   /** Review loop: `in_progress` again with a `rejected` note, in one transaction. */

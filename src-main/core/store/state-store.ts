@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { AppSettings, DaemonTuning } from '../../api/contract';
 import type { Db } from './db';
+import { StatementCache } from './statements';
 
 export type TuningOverride = Partial<Omit<DaemonTuning, 'name'>>;
 
@@ -32,24 +33,26 @@ export interface RuntimePause {
 }
 
 export class StateStore {
-  constructor(private readonly db: Db) {}
+  private readonly sql: StatementCache;
+
+  constructor(db: Db) {
+    this.sql = new StatementCache(db);
+  }
 
   /** null when this daemon has no stored state yet (the config's `paused` applies). */
   paused(daemon: string): boolean | null {
-    const row = this.db.prepare('SELECT paused FROM daemon_state WHERE daemon = ?').get(daemon) as { paused: number } | undefined;
+    const row = this.sql.get('SELECT paused FROM daemon_state WHERE daemon = ?').get(daemon) as { paused: number } | undefined;
     return row ? row.paused === 1 : null;
   }
 
   setPaused(daemon: string, paused: boolean): void {
-    this.db
-      .prepare(
-        'INSERT INTO daemon_state (daemon, paused) VALUES (?, ?) ON CONFLICT (daemon) DO UPDATE SET paused = excluded.paused',
-      )
+    this.sql
+      .get('INSERT INTO daemon_state (daemon, paused) VALUES (?, ?) ON CONFLICT (daemon) DO UPDATE SET paused = excluded.paused')
       .run(daemon, Number(paused));
   }
 
   tuning(daemon: string): TuningOverride {
-    const row = this.db.prepare('SELECT tuning FROM daemon_state WHERE daemon = ?').get(daemon) as
+    const row = this.sql.get('SELECT tuning FROM daemon_state WHERE daemon = ?').get(daemon) as
       | { tuning: string | null }
       | undefined;
     if (!row?.tuning) return {};
@@ -58,8 +61,8 @@ export class StateStore {
   }
 
   setTuning(daemon: string, tuning: TuningOverride): void {
-    this.db
-      .prepare(
+    this.sql
+      .get(
         `INSERT INTO daemon_state (daemon, paused, tuning) VALUES (?, 0, ?)
          ON CONFLICT (daemon) DO UPDATE SET tuning = excluded.tuning`,
       )
@@ -67,7 +70,7 @@ export class StateStore {
   }
 
   runtimePause(runtime: string): RuntimePause | null {
-    const row = this.db.prepare('SELECT runtime, paused_until, reason FROM runtime_pauses WHERE runtime = ?').get(runtime) as
+    const row = this.sql.get('SELECT runtime, paused_until, reason FROM runtime_pauses WHERE runtime = ?').get(runtime) as
       | { runtime: string; paused_until: number; reason: string }
       | undefined;
     return row ? { runtime: row.runtime, pausedUntil: row.paused_until, reason: row.reason } : null;
@@ -75,8 +78,8 @@ export class StateStore {
 
   /** The longest known reset wins: a shorter window never shortens a pause. */
   extendRuntimePause(runtime: string, until: number, reason: string): RuntimePause {
-    this.db
-      .prepare(
+    this.sql
+      .get(
         `INSERT INTO runtime_pauses (runtime, paused_until, reason) VALUES (?, ?, ?)
          ON CONFLICT (runtime) DO UPDATE SET
            reason = CASE WHEN excluded.paused_until > paused_until THEN excluded.reason ELSE reason END,
@@ -87,19 +90,19 @@ export class StateStore {
   }
 
   clearRuntimePause(runtime: string): void {
-    this.db.prepare('DELETE FROM runtime_pauses WHERE runtime = ?').run(runtime);
+    this.sql.get('DELETE FROM runtime_pauses WHERE runtime = ?').run(runtime);
   }
 
   appSettings(): AppSettings {
-    const row = this.db.prepare(`SELECT value FROM settings WHERE key = 'app'`).get() as { value: string } | undefined;
+    const row = this.sql.get(`SELECT value FROM settings WHERE key = 'app'`).get() as { value: string } | undefined;
     if (!row) return { ...DEFAULT_APP_SETTINGS };
     const parsed = appSettingsSchema.safeParse(safeJson(row.value));
     return parsed.success ? parsed.data : { ...DEFAULT_APP_SETTINGS };
   }
 
   setAppSettings(settings: AppSettings): void {
-    this.db
-      .prepare(`INSERT INTO settings (key, value) VALUES ('app', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`)
+    this.sql
+      .get(`INSERT INTO settings (key, value) VALUES ('app', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`)
       .run(JSON.stringify(settings));
   }
 }
