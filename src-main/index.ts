@@ -5,7 +5,7 @@
  * the process exits, so no agent outlives the app.
  */
 import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { app, dialog, ipcMain } from 'electron';
@@ -18,6 +18,22 @@ import { createStreamLogger } from './core/log';
 import { parseLaunchOptions } from './shell/launch-options';
 import { startTrayApp, type TrayApp } from './shell/tray-app';
 import type { Platform } from './shell/tray-state';
+
+/**
+ * Run from source, node_modules holds better-sqlite3 built for Node (the tests
+ * need it); `npm start` builds an Electron copy beside it. A packaged app has
+ * its own Electron build in node_modules (electron-builder's npmRebuild).
+ */
+async function electronSqliteBinding(): Promise<{ nativeBinding?: string }> {
+  if (app.isPackaged) return {};
+  const binding = join(app.getAppPath(), '.electron-native', 'better_sqlite3.node');
+  return (await access(binding).then(
+    () => true,
+    () => false,
+  ))
+    ? { nativeBinding: binding }
+    : {};
+}
 
 // macOS has no login-item arguments: it reports a login launch instead.
 const openedAtLogin = process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin;
@@ -55,7 +71,7 @@ if (!app.requestSingleInstanceLock()) {
       const logger = createStreamLogger((line) => logFile.write(line));
       const { config, warnings } = await loadOrCreateConfigFile(join(userData, CONFIG_FILE_NAME));
       for (const warning of warnings) logger.log('warn', 'config', warning);
-      core = await createCore({ dataDir: userData, config, logger });
+      core = await createCore({ dataDir: userData, config, logger, ...(await electronSqliteBinding()) });
       app.dock?.hide();
       shell = await startTrayApp({
         core,

@@ -24,6 +24,8 @@ export interface CoreOptions {
    * agent (the CLI uses this when no instance is running).
    */
   startLoops?: boolean;
+  /** Passed to better-sqlite3 (see OpenOptions in store/db.ts). */
+  nativeBinding?: string;
 }
 
 export async function createCore(options: CoreOptions): Promise<NightshiftCore> {
@@ -34,7 +36,10 @@ export async function createCore(options: CoreOptions): Promise<NightshiftCore> 
 export async function createSupervisor(options: CoreOptions): Promise<Supervisor> {
   // The data dir holds agent logs and the control socket: keep it private.
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
-  const db = openDatabase(join(options.dataDir, DB_FILE_NAME));
+  const db = openDatabase(
+    join(options.dataDir, DB_FILE_NAME),
+    options.nativeBinding ? { nativeBinding: options.nativeBinding } : {},
+  );
   let supervisor: Supervisor;
   try {
     supervisor = new Supervisor({

@@ -9,9 +9,17 @@ export type Db = Database.Database;
 
 export const DB_FILE_NAME = 'nightshift.db';
 
+export interface OpenOptions {
+  /**
+   * A better-sqlite3 binary other than node_modules' own: the Electron app run
+   * from source uses one built for Electron's ABI (scripts/electron-native.mjs).
+   */
+  nativeBinding?: string;
+}
+
 /** Opens (creating the file, not its directory: callers own that) and migrates. */
-export function openDatabase(path: string): Db {
-  const db = new Database(path);
+export function openDatabase(path: string, options: OpenOptions = {}): Db {
+  const db = new Database(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   // WAL + NORMAL survives a process crash (kill -9) without losing committed
   // transactions; only a power loss can drop the last few, never corrupt.
   db.pragma('journal_mode = WAL');
