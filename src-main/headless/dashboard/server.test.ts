@@ -230,7 +230,9 @@ describe('WebSocket', () => {
     const { ws } = openClient();
     await opened(ws);
     const code = closed(ws);
-    ws.send(JSON.stringify({ type: 'request', id: 1, name: 'addTask', args: { prompt: 'x'.repeat(MAX_CLIENT_MESSAGE_BYTES + 1) } }));
+    ws.send(
+      JSON.stringify({ type: 'request', id: 1, name: 'addTask', args: { prompt: 'x'.repeat(MAX_CLIENT_MESSAGE_BYTES + 1) } }),
+    );
     expect(await code).toBe(1009);
     expect(core.calls).toEqual([]);
   });
