@@ -92,6 +92,11 @@ function SessionTimeline({ session }: { session: SessionRow }) {
         ))}
       </ol>
       {session.result && <p className="muted">Result: {session.result}</p>}
+      {session.resumeToken && (
+        <p className="muted" data-testid="session-agent-id">
+          Agent session: <code>{session.resumeToken}</code> ({session.runtime})
+        </p>
+      )}
     </section>
   );
 }
