@@ -129,12 +129,12 @@ function note(mode: HttpMode, loopRequests: number): string {
       return 'HTTP ETag: as plain, but idle listings answer 304 with an empty body (same count, fewer bytes).';
     case 'longpoll':
       return (
-        `HTTP long poll: ${loopRequests} reconcile listings/day (10 min, simulated day) + held polls at a ${LONG_POLL_HOLD_S} s hold, ` +
+        `HTTP long poll: ${loopRequests} reconcile listings/day (30 min, simulated day) + held polls at a ${LONG_POLL_HOLD_S} s hold, ` +
         'counted over a real window with the hold scaled to 1 s and scaled back by the ratio of holds (86 400 / 50 ≈ 1 728).'
       );
     case 'sse':
       return (
-        'HTTP SSE: one /api/events stream + reconcile listing every 10 min (simulated day). The stream stays up all day here; ' +
+        'HTTP SSE: one /api/events stream + reconcile listing every 30 min (simulated day). The stream stays up all day here; ' +
         'a proxy that cuts it hourly would add 24 reconnects/day. Keepalive comments are bytes on the open stream, not requests.'
       );
   }

@@ -91,8 +91,8 @@ export async function measurePostgresRow(options: { arrivals: number }): Promise
       latencies,
       note:
         `${ROW_NAME}: statements counted by the source (listing, claim, LISTEN) over a simulated day, default config. While LISTEN ` +
-        `is up the timer waits max(backstop ${config.reconcileIntervalMs / 1000} s, idle backoff), so it settles at the 120 s cap. ` +
-        'Not counted: a `SELECT 1` keepalive on the LISTEN connection every 60 s (1 440/day, on an open connection). ' +
+        `is up the timer only runs the ${config.reconcileIntervalMs / 1000} s backstop; the LISTEN connection's rare \`SELECT 1\` ` +
+        'keepalive is counted too (TCP keepalive does the fast dead-connection detection). ' +
         'Latency: INSERT (its NOTIFY fires on commit) to agent start over the unix socket.',
     };
   } finally {

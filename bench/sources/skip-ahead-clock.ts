@@ -8,7 +8,7 @@
  * latency would miss the network and the server. Here the time between a
  * task's arrival and its agent's start is real wherever something is in
  * flight, and only the waits in which nothing happens (a 120 s idle timer, a
- * 10 min reconcile) are skipped, which is what makes a simulated day cheap.
+ * 30 min reconcile) are skipped, which is what makes a simulated day cheap.
  * The caller decides when nothing is in flight (see bench-daemon.ts).
  */
 import type { Clock } from '../../src-main/core/types';

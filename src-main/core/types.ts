@@ -78,7 +78,7 @@ export interface TaskSource {
    * Resolves false when the lease is lost (another worker holds the task):
    * the loop then stops its agent.
    */
-  heartbeat?(id: string): Promise<boolean | void>;
+  heartbeat?(id: string): Promise<boolean>;
   /** How often to call heartbeat (default 15 s). */
   readonly heartbeatIntervalMs?: number;
   /** Requests made to the backing store since this source was created (monotonic). */
