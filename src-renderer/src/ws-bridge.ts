@@ -63,6 +63,9 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions): WebSocke
       everOpened = true;
     };
     ws.onmessage = (event: MessageEvent) => onMessage(String(event.data));
+    // An error is always followed by close, which does the retrying; without a
+    // handler some WebSocket implementations throw it (closing while connecting).
+    ws.onerror = () => {};
     ws.onclose = () => {
       if (socket !== ws) return;
       socket = null;
