@@ -18,8 +18,8 @@ import type { LoopTuning } from '../src-main/core/loop/daemon-loop';
 import type { Db } from '../src-main/core/store/db';
 import { PRUNE_EVERY_MS, SESSION_RETENTION_MS } from '../src-main/core/supervisor';
 import { numberArg, ratio, reportTarget } from './support/bench-results';
-import { createFleet, pollOnly, type ScriptedRun } from './support/fleet';
-import { printTable, seededRandom } from './support/simulated-daemon';
+import { createFleet, type ScriptedRun } from './support/fleet';
+import { pollOnly, printTable, seededRandom } from './support/simulated-daemon';
 
 const TARGET_MB = 50;
 const DAYS = numberArg('days', 30);

@@ -22,11 +22,10 @@ import { FakeClock } from '../src-main/core/clock';
 import type { LoopTuning } from '../src-main/core/loop/daemon-loop';
 import { LocalTaskSource } from '../src-main/core/sources/local';
 import { LocalTaskQueue } from '../src-main/core/sources/local-queue';
-import type { TaskSource } from '../src-main/core/types';
 import { measureHttpRow } from './sources/http-rows';
 import { measurePostgresRow } from './sources/postgres-row';
 import type { SourceRow } from './sources/source-row';
-import { percentile, printTable, seededRandom, simulatedDaemon } from './support/simulated-daemon';
+import { percentile, pollOnly, printTable, seededRandom, simulatedDaemon } from './support/simulated-daemon';
 
 const DAY = 24 * 60 * 60 * 1000;
 const quick = process.argv.includes('--quick');
@@ -63,21 +62,6 @@ const MODES: Mode[] = [
     push: true,
   },
 ];
-
-/** The local source with its push switched off: what a plain polling source looks like to the loop. */
-function pollOnly(source: LocalTaskSource): TaskSource {
-  return {
-    kind: 'local (poll only)',
-    listClaimable: () => source.listClaimable(),
-    claim: (id) => source.claim(id),
-    get: (id) => source.get(id),
-    complete: (id, s) => source.complete(id, s),
-    fail: (id, e) => source.fail(id, e),
-    release: (id) => source.release(id),
-    notes: (id) => source.notes(id),
-    requestCount: () => source.requestCount(),
-  };
-}
 
 interface Result {
   ticksPerDay: number;

@@ -15,18 +15,11 @@ import { openDatabase } from '../../src-main/core/store/db';
 import { StateStore } from '../../src-main/core/store/state-store';
 import { TickLog } from '../../src-main/core/store/tick-log';
 import type { AgentRuntime, Clock, TaskSource } from '../../src-main/core/types';
-import type { WorkspacePort } from '../../src-main/core/workspace-port';
-import { instantAgent } from '../support/simulated-daemon';
+import { cwdWorkspaces, instantAgent } from '../support/simulated-daemon';
 import type { SkipAheadClock } from './skip-ahead-clock';
 
 /** The default tuning of a daemon (config.ts): 10 s base, 120 s idle cap, jitter on. */
 export const DEFAULT_TUNING: LoopTuning = { pollIntervalMs: 10_000, maxIdleBackoffMs: 120_000, maxConcurrent: 1, jitter: true };
-
-const cwdWorkspaces: WorkspacePort = {
-  prepare: async () => ({ path: tmpdir(), record: JSON.stringify({ kind: 'cwd', path: tmpdir() }) }),
-  pathOf: () => tmpdir(),
-  cleanup: async () => ({ removed: false }),
-};
 
 export interface BenchDaemon {
   loop: DaemonLoop;

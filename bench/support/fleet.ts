@@ -18,7 +18,7 @@ import { type Db, openDatabase } from '../../src-main/core/store/db';
 import { StateStore } from '../../src-main/core/store/state-store';
 import { TickLog } from '../../src-main/core/store/tick-log';
 import type { AgentOutcome, AgentRuntime, AgentStartSpec, Clock, TaskSource, TickRecord } from '../../src-main/core/types';
-import type { WorkspacePort } from '../../src-main/core/workspace-port';
+import { cwdWorkspaces } from './simulated-daemon';
 
 /** A run the bench controls: it ends when the bench calls `finish` (or the loop stops it). */
 export interface ScriptedRun {
@@ -61,12 +61,6 @@ export class ScriptedAgent implements AgentRuntime {
     };
   }
 }
-
-const cwdWorkspaces: WorkspacePort = {
-  prepare: async () => ({ path: tmpdir(), record: JSON.stringify({ kind: 'cwd', path: tmpdir() }) }),
-  pathOf: () => tmpdir(),
-  cleanup: async () => ({ removed: false }),
-};
 
 export interface FleetDaemon {
   name: string;
@@ -165,20 +159,5 @@ export function createFleet(options: FleetOptions): Fleet {
       db.close();
       rmSync(dir, { recursive: true, force: true });
     },
-  };
-}
-
-/** The local source with its push switched off: what a plain polling source (HTTP without SSE) looks like to the loop. */
-export function pollOnly(source: LocalTaskSource): TaskSource {
-  return {
-    kind: 'local (poll only)',
-    listClaimable: () => source.listClaimable(),
-    claim: (id) => source.claim(id),
-    get: (id) => source.get(id),
-    complete: (id, s) => source.complete(id, s),
-    fail: (id, e) => source.fail(id, e),
-    release: (id) => source.release(id),
-    notes: (id) => source.notes(id),
-    requestCount: () => source.requestCount(),
   };
 }

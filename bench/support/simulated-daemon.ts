@@ -9,6 +9,7 @@ import { FakeClock } from '../../src-main/core/clock';
 import { silentLogger } from '../../src-main/core/log';
 import { DaemonLoop, type LoopTuning } from '../../src-main/core/loop/daemon-loop';
 import { SessionStore } from '../../src-main/core/sessions/session-store';
+import type { LocalTaskSource } from '../../src-main/core/sources/local';
 import { type Db, openDatabase } from '../../src-main/core/store/db';
 import { StateStore } from '../../src-main/core/store/state-store';
 import { TickLog } from '../../src-main/core/store/tick-log';
@@ -28,7 +29,8 @@ export const instantAgent: AgentRuntime = {
   },
 };
 
-const cwdWorkspaces: WorkspacePort = {
+/** Agents run in the temp dir; nothing to prepare or clean. */
+export const cwdWorkspaces: WorkspacePort = {
   prepare: async () => ({ path: tmpdir(), record: JSON.stringify({ kind: 'cwd', path: tmpdir() }) }),
   pathOf: () => tmpdir(),
   cleanup: async () => ({ removed: false }),
@@ -90,6 +92,21 @@ export function simulatedDaemon(
       db.close();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** A local source with its push switched off: what a plain polling source (HTTP without SSE) looks like to the loop. */
+export function pollOnly(source: LocalTaskSource): TaskSource {
+  return {
+    kind: 'local (poll only)',
+    listClaimable: () => source.listClaimable(),
+    claim: (id) => source.claim(id),
+    get: (id) => source.get(id),
+    complete: (id, s) => source.complete(id, s),
+    fail: (id, e) => source.fail(id, e),
+    release: (id) => source.release(id),
+    notes: (id) => source.notes(id),
+    requestCount: () => source.requestCount(),
   };
 }
 

@@ -1,31 +1,11 @@
 /**
- * Snapshots for the shell's unit tests (not shipped: only
- * *.test.ts files import this).
+ * Snapshots for the shell's unit tests (not shipped: only *.test.ts files
+ * import this). The daemon builder is the dashboard's, so that both shells'
+ * tests draw the same picture.
  */
 import type { DaemonSnapshot, SlotView, Snapshot } from '../core/types';
 
-export function daemon(name: string, over: Partial<DaemonSnapshot> = {}): DaemonSnapshot {
-  return {
-    name,
-    state: 'running',
-    paused: false,
-    sourceKind: 'local',
-    pushHealthy: true,
-    runtime: { name: 'command', available: true, reason: null, pausedUntil: null },
-    maxConcurrent: 2,
-    pollIntervalMs: 10_000,
-    maxIdleBackoffMs: 120_000,
-    jitter: false,
-    slots: [],
-    nextTickAt: null,
-    lastTickAt: null,
-    lastError: null,
-    blockedReason: null,
-    requestsToday: 0,
-    savedToday: 0,
-    ...over,
-  };
-}
+export { fakeDaemon as daemon } from '../headless/dashboard/testing/fake-core';
 
 export function slot(state: SlotView['state'], id = 's1'): SlotView {
   return { sessionId: id, taskId: `t-${id}`, taskTitle: `task ${id}`, state, since: 0, resumeAfter: null };

@@ -11,6 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cwdWorkspaces } from '../../../bench/support/simulated-daemon';
 import { FakeClock, settle } from '../../../src-main/core/clock';
 import { sourceConfigSchema } from '../../../src-main/core/config';
 import type { Notice } from '../../../src-main/core/core-api';
@@ -22,7 +23,6 @@ import { type Db, openDatabase } from '../../../src-main/core/store/db';
 import { StateStore } from '../../../src-main/core/store/state-store';
 import { TickLog } from '../../../src-main/core/store/tick-log';
 import type { TickRecord } from '../../../src-main/core/types';
-import type { WorkspacePort } from '../../../src-main/core/workspace-port';
 import { startTaskServer, type TaskServer } from '../../fixtures/task-server/server';
 import { ScriptedRuntime } from '../../support/scripted-runtime';
 
@@ -54,12 +54,6 @@ export interface HttpDaemon {
   settle(): Promise<void>;
   close(): Promise<void>;
 }
-
-const cwdWorkspaces: WorkspacePort = {
-  prepare: async () => ({ path: tmpdir(), record: JSON.stringify({ kind: 'cwd', path: tmpdir() }) }),
-  pathOf: () => tmpdir(),
-  cleanup: async () => ({ removed: false }),
-};
 
 /** A tick that has not finished after this long (real time) has hung: a finding, not a wait. */
 const TICK_DEADLINE_MS = 15_000;
