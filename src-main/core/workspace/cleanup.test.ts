@@ -1,27 +1,20 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { cleanupWorkspace } from './cleanup';
 import { inspectWorkspace } from './inspect';
 import { prepareWorkspace } from './prepare';
-import { commitFile, git, initRepo, isolateGitConfig, makeTempRoot, refExists, removeTempRoot, task } from './testing-repos';
+import { commitFile, git, gitTestRoot, initRepo, refExists, task } from './testing-repos';
 import { CleanupError, type Workspace } from './workspace';
 
-let root: string;
-let n = 0;
+const repos = gitTestRoot();
 let baseDir: string;
 let userRepo: string;
 
-beforeAll(async () => {
-  root = await makeTempRoot();
-  await isolateGitConfig(root);
-});
-afterAll(() => removeTempRoot(root));
 beforeEach(async () => {
-  n += 1;
-  baseDir = join(root, `base-${n}`);
-  userRepo = await initRepo(join(root, `user-${n}`));
+  baseDir = repos.path('base');
+  userRepo = await initRepo(repos.path('user'));
 });
 
 const worktreeFor = (id: string) => prepareWorkspace(task(id, { repository: userRepo }), { sessionId: `s-${id}`, baseDir });
@@ -136,7 +129,7 @@ describe('cleanupWorkspace on a worktree', () => {
 
   it('throws CleanupError when the repository is gone', async () => {
     const ws = await worktreeFor('norepo');
-    await expect(cleanupWorkspace({ ...ws, repository: join(root, 'vanished') })).rejects.toBeInstanceOf(CleanupError);
+    await expect(cleanupWorkspace({ ...ws, repository: join(repos.root, 'vanished') })).rejects.toBeInstanceOf(CleanupError);
   });
 
   it('never touches the working tree, index, stash or checkout of the user repository', async () => {
@@ -180,7 +173,7 @@ describe('cleanupWorkspace on temp and cwd workspaces', () => {
   });
 
   it('refuses to delete a "temp" directory it did not create', async () => {
-    const foreign = join(root, `foreign-${n}`, 'work');
+    const foreign = join(repos.path('foreign'), 'work');
     await mkdir(foreign, { recursive: true });
     await expect(cleanupWorkspace({ kind: 'temp', path: foreign })).rejects.toThrow(
       /refusing to delete .*no \.nightshift-temp-workspace/,

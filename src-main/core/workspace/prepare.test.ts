@@ -1,26 +1,19 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { branchForTask } from './naming';
 import { prepareWorkspace } from './prepare';
-import { commitFile, git, initRepo, isolateGitConfig, makeTempRoot, refExists, removeTempRoot, task } from './testing-repos';
+import { commitFile, git, gitTestRoot, initRepo, refExists, task } from './testing-repos';
 import { WorkspaceError } from './workspace';
 
-let root: string;
-let n = 0;
+const repos = gitTestRoot();
 let baseDir: string;
 let userRepo: string;
 
-beforeAll(async () => {
-  root = await makeTempRoot();
-  await isolateGitConfig(root);
-});
-afterAll(() => removeTempRoot(root));
 beforeEach(async () => {
-  n += 1;
-  baseDir = join(root, `base-${n}`);
-  userRepo = await initRepo(join(root, `user-${n}`));
+  baseDir = repos.path('base');
+  userRepo = await initRepo(repos.path('user'));
 });
 
 describe('prepareWorkspace with a local repository', () => {
@@ -72,11 +65,11 @@ describe('prepareWorkspace with a local repository', () => {
   });
 
   it('refuses a repository path that does not exist or is not a git repository', async () => {
-    const plain = join(root, `plain-${n}`);
+    const plain = repos.path('plain');
     await mkdir(plain);
-    await expect(prepareWorkspace(task('x', { repository: join(root, 'nope') }), { sessionId: 's', baseDir })).rejects.toThrow(
-      /repository .*nope does not exist/,
-    );
+    await expect(
+      prepareWorkspace(task('x', { repository: join(repos.root, 'nope') }), { sessionId: 's', baseDir }),
+    ).rejects.toThrow(/repository .*nope does not exist/);
     const notRepo = prepareWorkspace(task('x', { repository: plain }), { sessionId: 's', baseDir });
     await expect(notRepo).rejects.toBeInstanceOf(WorkspaceError);
     await expect(notRepo).rejects.toThrow(/is not a git repository/);
@@ -92,7 +85,7 @@ describe('prepareWorkspace with cwd or nothing', () => {
 
   it('names what is wrong with a bad cwd', async () => {
     const opts = { sessionId: 's', baseDir };
-    await expect(prepareWorkspace(task('c', { cwd: join(root, 'missing') }), opts)).rejects.toThrow(
+    await expect(prepareWorkspace(task('c', { cwd: join(repos.root, 'missing') }), opts)).rejects.toThrow(
       /cwd .*missing does not exist/,
     );
     await expect(prepareWorkspace(task('c', { cwd: join(userRepo, 'README.md') }), opts)).rejects.toThrow(/is not a directory/);

@@ -2,33 +2,26 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { LogLevel } from '../log';
 import { cleanupWorkspace } from './cleanup';
 import { cloneDirFor } from './clone';
 import { inspectWorkspace } from './inspect';
 import { prepareWorkspace } from './prepare';
-import { commitFile, git, initRepo, isolateGitConfig, makeTempRoot, refExists, removeTempRoot, task } from './testing-repos';
+import { commitFile, git, gitTestRoot, initRepo, refExists, task } from './testing-repos';
 import { WorkspaceError } from './workspace';
 
-let root: string;
-let n = 0;
+const repos = gitTestRoot();
 let baseDir: string;
 /** The upstream developer's repository, which pushes to the bare "server" repository. */
 let upstream: string;
 let url: string;
 
-beforeAll(async () => {
-  root = await makeTempRoot();
-  await isolateGitConfig(root);
-});
-afterAll(() => removeTempRoot(root));
 beforeEach(async () => {
-  n += 1;
-  baseDir = join(root, `base-${n}`);
-  upstream = await initRepo(join(root, `upstream-${n}`));
-  const bare = join(root, `server-${n}.git`);
-  await git(root, 'clone', '--quiet', '--bare', upstream, bare);
+  baseDir = repos.path('base');
+  upstream = await initRepo(repos.path('upstream'));
+  const bare = `${repos.path('server')}.git`;
+  await git(repos.root, 'clone', '--quiet', '--bare', upstream, bare);
   await git(upstream, 'remote', 'add', 'origin', bare);
   url = pathToFileURL(bare).href;
 });
@@ -81,11 +74,11 @@ describe('prepareWorkspace with a repository URL', () => {
     expect(await refExists(ws.repository!, `refs/heads/${ws.branch}`)).toBe(true);
     expect(logged.join('\n')).toMatch(/branch nightshift\/push-me left/);
     // The work is on the server.
-    expect(await git(join(root, `server-${n}.git`), 'rev-list', '--count', 'main..nightshift/push-me')).toBe('2');
+    expect(await git(`${repos.path('server')}.git`, 'rev-list', '--count', 'main..nightshift/push-me')).toBe('2');
   });
 
   it('fails with a clear error and leaves no partial clone when the URL cannot be cloned', async () => {
-    const bad = pathToFileURL(join(root, 'no-such-server.git')).href;
+    const bad = pathToFileURL(join(repos.root, 'no-such-server.git')).href;
     const prepared = prepareWorkspace(task('bad', { repository: bad }), { sessionId: 's', baseDir });
     await expect(prepared).rejects.toBeInstanceOf(WorkspaceError);
     await expect(prepared).rejects.toThrow(/cloning file:.*no-such-server\.git failed/);
@@ -95,7 +88,7 @@ describe('prepareWorkspace with a repository URL', () => {
   it('works from the cached clone when a later fetch fails (offline)', async () => {
     await prepareWorkspace(task('o1', { repository: url }), { sessionId: 's1', baseDir });
     const cloneDir = cloneDirFor(url, baseDir);
-    await git(cloneDir, 'remote', 'set-url', 'origin', pathToFileURL(join(root, 'offline.git')).href);
+    await git(cloneDir, 'remote', 'set-url', 'origin', pathToFileURL(join(repos.root, 'offline.git')).href);
     const warnings: string[] = [];
     const logger = { log: (level: LogLevel, _scope: string, message: string) => level === 'warn' && warnings.push(message) };
 

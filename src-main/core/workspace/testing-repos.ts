@@ -5,6 +5,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { Task } from '../types';
 import { gitIn } from './git';
 
@@ -54,4 +55,28 @@ export async function refExists(dir: string, ref: string): Promise<boolean> {
 
 export function task(id: string, extra: Partial<Task> = {}): Task {
   return { id, title: `task ${id}`, prompt: 'do it', status: 'in_progress', created_at: '2026-01-01T00:00:00Z', ...extra };
+}
+
+/**
+ * The hooks every workspace test file needs: one temp root with its own git
+ * config (the machine's cannot change results), and a fresh case number per
+ * test so that `path('user')` names a new directory each time.
+ */
+export function gitTestRoot(): { readonly root: string; path(prefix: string): string } {
+  let root = '';
+  let n = 0;
+  beforeAll(async () => {
+    root = await makeTempRoot();
+    await isolateGitConfig(root);
+  });
+  afterAll(() => removeTempRoot(root));
+  beforeEach(() => {
+    n += 1;
+  });
+  return {
+    get root() {
+      return root;
+    },
+    path: (prefix) => join(root, `${prefix}-${n}`),
+  };
 }

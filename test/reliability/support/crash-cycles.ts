@@ -5,6 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { seededRandom } from '../../../bench/support/simulated-daemon';
 import { FAKE_AGENT, isAlive, livePidsInGroups, readAgentLog } from '../../cli/harness';
 import { type CrashReport, type CycleRecord, settleAccounts } from './crash-accounting';
 import { readDatabase } from './crash-database';
@@ -31,7 +32,7 @@ const SETTLE_MS = 300;
 export async function runCrashCycles(options: CrashOptions): Promise<CrashReport> {
   const { world, dir, cycles } = options;
   const log = options.log ?? (() => {});
-  const random = mulberry32(options.seed);
+  const random = seededRandom(options.seed);
   const dataDir = join(dir, 'data');
   const agentLog = join(dir, 'agents.jsonl');
   const dbPath = dbPathOf(dataDir);
@@ -164,16 +165,4 @@ async function writeCrashConfig(dir: string, world: CrashWorld, agentLog: string
   };
   await writeFile(path, JSON.stringify(config, null, 2));
   return path;
-}
-
-/** A small seeded PRNG, so that a failing run can be replayed with its seed. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
