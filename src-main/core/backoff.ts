@@ -87,9 +87,12 @@ export class ErrorBackoff {
       if (err.retryAfterMs !== undefined && err.retryAfterMs >= 0) {
         return { delayMs: err.retryAfterMs, serverAdvised: true };
       }
-    } else {
-      this.value = Math.min(this.value * 2, ERROR_BACKOFF_CAP_MS);
+      // The server said "too many" without saying how long: jitter spreads the
+      // fleet above the 30 s floor, never below it (that would defeat the floor).
+      const delayMs = this.jitter ? rateLimitJitter(this.value, this.random) : this.value;
+      return { delayMs, serverAdvised: false };
     }
+    this.value = Math.min(this.value * 2, ERROR_BACKOFF_CAP_MS);
     return { delayMs: this.jitter ? fullJitter(this.value, this.random, this.baseMs) : this.value, serverAdvised: false };
   }
 }
@@ -102,6 +105,12 @@ export class ErrorBackoff {
 export function fullJitter(valueMs: number, random: Random, baseMs: number): number {
   const floor = Math.min(baseMs, 1_000, valueMs);
   return Math.max(floor, random() * valueMs);
+}
+
+/** Uniform in [30 s, v]: a 429 without Retry-After never waits less than the floor. */
+export function rateLimitJitter(valueMs: number, random: Random): number {
+  const floor = Math.min(RATE_LIMIT_BACKOFF_FLOOR_MS, valueMs);
+  return floor + random() * (valueMs - floor);
 }
 
 /** A small spread on idle delays: enough to break lockstep, too little to change the curve. */

@@ -46,6 +46,13 @@ describe('ErrorBackoff', () => {
     expect(b.onError(tooMany()).delayMs).toBe(60_000);
   });
 
+  it('429 without Retry-After, jittered: uniform in [30 s, value], never under the floor', () => {
+    const low = new ErrorBackoff(10_000, true, () => 0);
+    expect([1, 2, 3].map(() => low.onError(tooMany()).delayMs)).toEqual([30_000, 30_000, 30_000]);
+    const mid = new ErrorBackoff(10_000, true, () => 0.5);
+    expect([1, 2].map(() => mid.onError(tooMany()).delayMs)).toEqual([30_000, 45_000]);
+  });
+
   it('429 with Retry-After waits exactly what the server said, without jitter', () => {
     const b = new ErrorBackoff(10_000, true, () => 0);
     expect(b.onError(tooMany(7_000))).toEqual({ delayMs: 7_000, serverAdvised: true });

@@ -12,15 +12,15 @@ import { SessionStore } from '../../src-main/core/sessions/session-store';
 import { type Db, openDatabase } from '../../src-main/core/store/db';
 import { StateStore } from '../../src-main/core/store/state-store';
 import { TickLog } from '../../src-main/core/store/tick-log';
-import type { TickRecord } from '../../src-main/core/types';
+import type { TaskSource, TickRecord } from '../../src-main/core/types';
 import type { WorkspacePort } from '../../src-main/core/workspace-port';
 import { MemorySource } from './memory-source';
 import { ScriptedRuntime } from './scripted-runtime';
 
-export interface Harness {
+export interface Harness<S extends TaskSource = MemorySource> {
   db: Db;
   clock: FakeClock;
-  source: MemorySource;
+  source: S;
   runtime: ScriptedRuntime;
   sessions: SessionStore;
   state: StateStore;
@@ -43,9 +43,18 @@ export const noWorkspaces: WorkspacePort = {
 };
 
 export function createHarness(dir: string, tuning: Partial<LoopTuning> = {}, extra: { random?: () => number } = {}): Harness {
+  return createHarnessOver(dir, new MemorySource(), tuning, extra);
+}
+
+/** The same harness over any source (a real HTTP or PostgreSQL source); `clock` drives the loop's timers only. */
+export function createHarnessOver<S extends TaskSource>(
+  dir: string,
+  source: S,
+  tuning: Partial<LoopTuning> = {},
+  extra: { random?: () => number; clock?: FakeClock } = {},
+): Harness<S> {
   const db = openDatabase(join(dir, 'nightshift.db'));
-  const clock = new FakeClock();
-  const source = new MemorySource();
+  const clock = extra.clock ?? new FakeClock();
   const runtime = new ScriptedRuntime();
   const sessions = new SessionStore(db, () => clock.now());
   const state = new StateStore(db);
@@ -72,11 +81,11 @@ export function createHarness(dir: string, tuning: Partial<LoopTuning> = {}, ext
       onTick: (t) => tickEvents.push(t),
       onNotice: (n) => notices.push(n),
     });
-  const h: Harness = { db, clock, source, runtime, sessions, state, ticks, loop: make(), notices, tickEvents, restart: make };
+  const h: Harness<S> = { db, clock, source, runtime, sessions, state, ticks, loop: make(), notices, tickEvents, restart: make };
   return h;
 }
 
 /** The delays (s) the loop chose, tick by tick. */
-export function delaysS(h: Harness): number[] {
+export function delaysS(h: Harness<TaskSource>): number[] {
   return h.tickEvents.map((t) => t.delayMs / 1000);
 }
