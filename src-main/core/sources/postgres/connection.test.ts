@@ -4,12 +4,15 @@ import { clientConfigFrom, toSourceError } from './connection';
 
 describe('clientConfigFrom', () => {
   it('passes URLs through to node-postgres', () => {
-    expect(clientConfigFrom(' postgres://me@db.example/team ')).toEqual({ connectionString: 'postgres://me@db.example/team' });
+    expect(clientConfigFrom(' postgres://me@db.example/team ', { env: {}, osUser: () => 'x' })).toEqual({ connectionString: 'postgres://me@db.example/team' });
   });
 
   it("converts libpq's keyword/value form, quoted values included", () => {
     expect(
-      clientConfigFrom("host=/var/run/postgresql port=5433 dbname=team user=me password='it\\'s secret' connect_timeout=5"),
+      clientConfigFrom("host=/var/run/postgresql port=5433 dbname=team user=me password='it\\'s secret' connect_timeout=5", {
+        env: {},
+        osUser: () => 'x',
+      }),
     ).toEqual({
       host: '/var/run/postgresql',
       port: 5433,
@@ -18,6 +21,20 @@ describe('clientConfigFrom', () => {
       password: "it's secret",
       connectionTimeoutMillis: 5000,
     });
+  });
+
+  it("with no user anywhere, uses libpq's rule: PGUSER, else the OS user name (not $USER)", () => {
+    const osUser = () => 'osname';
+    const noEnv = { env: {}, osUser };
+    expect(clientConfigFrom('postgresql:///team?host=/var/run/postgresql', noEnv)).toEqual({
+      connectionString: 'postgresql:///team?host=%2Fvar%2Frun%2Fpostgresql&user=osname',
+    });
+    expect(clientConfigFrom('host=/var/run/postgresql dbname=team', noEnv)).toMatchObject({ user: 'osname' });
+    // PGUSER is read by node-postgres itself; a user in the string always wins.
+    expect(clientConfigFrom('postgresql:///team', { env: { PGUSER: 'pg' }, osUser }).user).toBeUndefined();
+    expect(clientConfigFrom('postgresql://me@/team', noEnv).user).toBeUndefined();
+    expect(clientConfigFrom('postgresql:///team?user=me', noEnv).user).toBeUndefined();
+    expect(clientConfigFrom('user=me dbname=team', noEnv).user).toBe('me');
   });
 
   it('names an unsupported keyword', () => {

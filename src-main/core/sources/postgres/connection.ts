@@ -2,15 +2,66 @@
  * Connection settings and driver errors, translated once at this boundary:
  * the loop only ever sees a {@link SourceError} with a kind.
  */
+import { userInfo } from 'node:os';
 import type pg from 'pg';
 import { SourceError } from '../../errors';
+
+/** Where libpq's defaults come from; injectable so each rule is tested without changing the process. */
+export interface LibpqDefaults {
+  env: Record<string, string | undefined>;
+  /** The operating system's name for the user running this process. */
+  osUser(): string | undefined;
+}
+
+const processDefaults: LibpqDefaults = {
+  env: process.env,
+  osUser: () => {
+    try {
+      return userInfo().username;
+    } catch {
+      return undefined; // a uid with no passwd entry (some containers): libpq fails too
+    }
+  },
+};
+
+/**
+ * libpq's rule for a connection string that names no user: `PGUSER`, else the
+ * operating system user name. node-postgres reads `$USER` instead (unset under
+ * cron, systemd and in many containers), so the rule is applied here.
+ */
+export function clientConfigFrom(connectionString: string, defaults: LibpqDefaults = processDefaults): pg.ClientConfig {
+  const config = parseConnectionString(connectionString);
+  if (config.user || namesUser(config) || defaults.env.PGUSER) return config;
+  const user = defaults.osUser();
+  if (!user) return config;
+  // node-postgres lets the URL's (empty) user override `config.user`, so a URL gets it as `?user=`.
+  if (config.connectionString) return { connectionString: withUserParam(config.connectionString, user) };
+  return { ...config, user };
+}
+
+function withUserParam(connectionString: string, user: string): string {
+  const url = new URL(connectionString);
+  url.searchParams.set('user', user);
+  return url.toString();
+}
+
+/** A URL that carries the user itself (`postgres://me@host/db` or `?user=me`). */
+function namesUser(config: pg.ClientConfig): boolean {
+  if (!config.connectionString) return false;
+  try {
+    const url = new URL(config.connectionString);
+    return url.username !== '' || url.searchParams.has('user');
+  } catch {
+    return true; // let node-postgres parse (and complain about) what URL cannot
+  }
+}
 
 /**
  * node-postgres understands URLs (postgres://user@host/db, ?host=/socket/dir)
  * but not libpq's keyword/value form (`host=/var/run/postgresql dbname=x`),
  * which the config documents; this converts the latter.
  */
-export function clientConfigFrom(connectionString: string): pg.ClientConfig {
+function parseConnectionString(connectionString: string): pg.ClientConfig {
   const trimmed = connectionString.trim();
   if (/^[a-z][a-z0-9+.-]*:/i.test(trimmed)) return { connectionString: trimmed };
   const config: pg.ClientConfig = {};
