@@ -4,7 +4,9 @@ import { clientConfigFrom, toSourceError } from './connection';
 
 describe('clientConfigFrom', () => {
   it('passes URLs through to node-postgres', () => {
-    expect(clientConfigFrom(' postgres://me@db.example/team ', { env: {}, osUser: () => 'x' })).toEqual({ connectionString: 'postgres://me@db.example/team' });
+    expect(clientConfigFrom(' postgres://me@db.example/team ', { env: {}, osUser: () => 'x' })).toEqual({
+      connectionString: 'postgres://me@db.example/team',
+    });
   });
 
   it("converts libpq's keyword/value form, quoted values included", () => {
