@@ -125,10 +125,23 @@ export class DaemonLoop {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.unwatch = this.options.source.watch?.(() => this.requestTick()) ?? null;
-    this.cancelHeartbeat = startLeaseHeartbeat(this.ctx);
+    this.connectSource();
     if (!this.paused) this.schedule(0);
     this.options.onChange();
+  }
+
+  /** Push channels and lease renewals: the source traffic that runs beside the tick. */
+  private connectSource(): void {
+    this.unwatch ??= this.options.source.watch?.(() => this.requestTick()) ?? null;
+    this.cancelHeartbeat ??= startLeaseHeartbeat(this.ctx);
+  }
+
+  /** Unauthorized: every connection of this daemon stops, not only the tick (no login retried in the background). */
+  private disconnectSource(): void {
+    this.cancelHeartbeat?.();
+    this.cancelHeartbeat = null;
+    this.unwatch?.();
+    this.unwatch = null;
   }
 
   /** Stops ticking and dispatching; running agents go on. Survives a restart. */
@@ -150,7 +163,10 @@ export class DaemonLoop {
     this.availabilityAt = -Infinity;
     this.wakeRequested = true;
     this.ctx.log('info', 'woken');
-    if (this.running) this.schedule(0);
+    if (this.running) {
+      this.connectSource();
+      this.schedule(0);
+    }
     this.options.onChange();
   }
 
@@ -158,9 +174,7 @@ export class DaemonLoop {
   async stop(): Promise<void> {
     this.running = false;
     this.clearTimer();
-    this.cancelHeartbeat?.();
-    this.unwatch?.();
-    this.unwatch = null;
+    this.disconnectSource();
     await this.ticking;
     await this.pool.stopAll('shutdown');
     await this.options.source.close?.();
@@ -312,6 +326,7 @@ export class DaemonLoop {
         // No further requests until the configuration changes (or a person presses Wake).
         this.unauthorized = this.lastError;
         delayMs = null;
+        this.disconnectSource();
         this.ctx.notice({ kind: 'unauthorized', title: `${this.name}: unauthorized`, body: this.lastError });
       } else {
         delayMs = this.errors.onError(err).delayMs;

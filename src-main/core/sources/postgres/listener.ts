@@ -13,6 +13,7 @@ import pg from 'pg';
 import { errorMessage } from '../../errors';
 import type { Logger } from '../../log';
 import type { Clock } from '../../types';
+import { toSourceError } from './connection';
 import { parseNotification } from './rows';
 
 export interface ListenerOptions {
@@ -41,6 +42,13 @@ export class TaskChannelListener {
   private cancelReconnect: (() => void) | null = null;
   private cancelKeepalive: (() => void) | null = null;
   private wakePending = false;
+  /** A connect in flight: a second one must not start beside it. */
+  private connecting = false;
+  /**
+   * The server refused our login: no retry on a timer, nor on the next good
+   * query, until the loop subscribes anew (Wake, or a new configuration).
+   */
+  private refused = false;
 
   constructor(private readonly options: ListenerOptions) {}
 
@@ -50,11 +58,27 @@ export class TaskChannelListener {
 
   subscribe(onChange: () => void): () => void {
     this.subscribers.add(onChange);
-    if (this.subscribers.size === 1) void this.connect();
+    if (this.subscribers.size === 1) {
+      this.refused = false;
+      this.failures = 0;
+      void this.connect();
+    }
     return () => {
       this.subscribers.delete(onChange);
       if (this.subscribers.size === 0) void this.close();
     };
+  }
+
+  /**
+   * Another request to the server just succeeded: the server is back, so a
+   * LISTEN connection waiting out its backoff is re-made now instead of when
+   * its backoff ends.
+   */
+  serverAnswered(): void {
+    if (this.healthy || this.connecting || this.refused || this.subscribers.size === 0) return;
+    this.cancelReconnect?.();
+    this.failures = 0;
+    void this.connect();
   }
 
   async close(): Promise<void> {
@@ -71,7 +95,16 @@ export class TaskChannelListener {
 
   private async connect(): Promise<void> {
     this.cancelReconnect = null;
-    if (this.subscribers.size === 0) return;
+    if (this.subscribers.size === 0 || this.connecting) return;
+    this.connecting = true;
+    try {
+      await this.connectOnce();
+    } finally {
+      this.connecting = false;
+    }
+  }
+
+  private async connectOnce(): Promise<void> {
     const { clientConfig, channel, logger, scope } = this.options;
     const client = new pg.Client({
       ...clientConfig,
@@ -109,10 +142,19 @@ export class TaskChannelListener {
     client.end().catch(() => {});
     this.cancelKeepalive?.();
     this.cancelKeepalive = null;
+    const { logger, scope } = this.options;
     const wasHealthy = this.healthy;
     this.healthy = false;
     if (this.subscribers.size === 0) return;
-    const { reconnectBaseMs, reconnectMaxMs, random, clock, logger, scope } = this.options;
+    if (toSourceError(err, 'LISTEN').kind === 'unauthorized') {
+      // A refused login is not retried on a timer (that made thousands of failed
+      // logins a day): the loop's own query fails the same way and stops the daemon.
+      this.refused = true;
+      logger.log('warn', scope, `LISTEN login refused (${errorMessage(err)}); not retrying until Wake or a new configuration`);
+      this.wake();
+      return;
+    }
+    const { reconnectBaseMs, reconnectMaxMs, random, clock } = this.options;
     // Half fixed, half random: never a hot loop, never a fleet reconnecting in lockstep.
     const ceiling = Math.min(reconnectMaxMs, reconnectBaseMs * 2 ** this.failures);
     const delay = Math.round(ceiling / 2 + (random() * ceiling) / 2);

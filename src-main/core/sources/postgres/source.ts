@@ -121,11 +121,15 @@ export function createPostgresSource(config: PostgresSourceConfig, options: Post
   async function query(what: string, sql: string, params: unknown[]): Promise<pg.QueryResult> {
     await ready();
     requests++;
+    let result: pg.QueryResult;
     try {
-      return await pool.query(sql, params);
+      result = await pool.query(sql, params);
     } catch (err) {
       throw toSourceError(err, what);
     }
+    // The server answers: a LISTEN connection still waiting out its reconnect backoff comes back now.
+    listener.serverAnswered();
+    return result;
   }
 
   /** complete/fail/release: only the current holder (or the last one, if nobody took over its expired lease). */
