@@ -1,95 +1,68 @@
 #!/usr/bin/env node
 /**
- * Builds better-sqlite3 for Electron's ABI *beside* the Node build, so that
- * `npm start` runs the app from source while `npm test` keeps using the Node
- * build in node_modules. The Electron main process passes the result to
- * better-sqlite3's `nativeBinding` option (src-main/index.ts).
+ * The start chain behind `npm start` and `npm run dev`:
  *
- * Output: .electron-native/better_sqlite3.node, plus a stamp naming the
- * Electron and better-sqlite3 versions it was built for; a matching stamp
- * means there is nothing to do. Needs Electron's headers, which node-gyp
- * downloads once from electronjs.org (like Electron's own binary on first
- * launch), and a C++ toolchain (the same one `npm ci` used).
+ *   node scripts/electron-native.mjs start   # Electron binary, better-sqlite3 for Electron, then `electron-vite preview` (one build)
+ *   node scripts/electron-native.mjs dev     # the same, then `electron-vite dev`
+ *   node scripts/electron-native.mjs         # only the first two steps (what the Electron spec and CI need)
+ *
+ * Each step does its work once (later runs find it done) and writes only
+ * through a temporary folder renamed into place, so a failed or interrupted
+ * run leaves nothing behind. A failure ends with one line saying what was
+ * tried and what to do, and a non-zero exit code. electron-vite is handed the
+ * binary through ELECTRON_EXEC_PATH (its getElectronPath() reads it first), so
+ * ELECTRON_OVERRIDE_DIST_PATH works for it too.
  */
 import { spawn } from 'node:child_process';
-import { copyFile, cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureElectronBinary } from './start-chain/electron-binary.mjs';
+import { ensureElectronSqlite } from './start-chain/electron-sqlite.mjs';
+import { StartChainError } from './start-chain/errors.mjs';
+import { detectSandbox } from './start-chain/linux-sandbox.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
-const outDir = join(root, '.electron-native');
-const output = join(outDir, 'better_sqlite3.node');
-const stampFile = join(outDir, 'stamp.json');
+const VITE_COMMANDS = { start: ['preview'], dev: ['dev'] };
 
-const electronVersion = require('electron/package.json').version;
-const sqliteDir = dirname(require.resolve('better-sqlite3/package.json'));
-const sqliteVersion = require('better-sqlite3/package.json').version;
-const stamp = { electron: electronVersion, betterSqlite3: sqliteVersion, arch: process.arch, platform: process.platform };
-
-async function upToDate() {
-  try {
-    const previous = JSON.parse(await readFile(stampFile, 'utf8'));
-    await readFile(output);
-    return JSON.stringify(previous) === JSON.stringify(stamp);
-  } catch {
-    return false;
+async function main() {
+  const mode = process.argv[2];
+  if (mode !== undefined && !(mode in VITE_COMMANDS))
+    throw new StartChainError(`unknown command "${mode}" (expected start or dev)`);
+  const electronDir = dirname(require.resolve('electron/package.json'));
+  const exe = await ensureElectronBinary({ electronDir, stallMs: Number(process.env.NIGHTSHIFT_FETCH_STALL_MS) || 30_000 });
+  await ensureElectronSqlite({ root, electronDir });
+  if (mode === undefined) {
+    console.log(`electron-native: ready (${exe})`);
+    return 0;
   }
-}
-
-function run(command, args, cwd) {
-  return new Promise((resolveRun, reject) => {
-    // npm exports npm_config_nodedir (set where Node's headers are local): node-gyp
-    // would then build against Node's headers, not Electron's. Drop it here.
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.toLowerCase() !== 'npm_config_nodedir'));
-    // An argument array, no shell; node-gyp's own output goes to the terminal.
-    const child = spawn(command, args, { cwd, stdio: 'inherit', env });
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolveRun() : reject(new Error(`${command} exited with ${code}`))));
+  const sandbox = await detectSandbox(exe);
+  if (sandbox.noSandbox) console.log(`electron-native: ${sandbox.reason}`);
+  return runElectronVite([...VITE_COMMANDS[mode], ...process.argv.slice(3)], {
+    ...process.env,
+    ELECTRON_EXEC_PATH: exe,
+    ...(sandbox.noSandbox ? { NO_SANDBOX: '1' } : {}),
   });
 }
 
-async function main() {
-  if (await upToDate()) {
-    console.log(`electron-native: better-sqlite3 ${sqliteVersion} for Electron ${electronVersion} is built`);
-    return;
-  }
-  console.log(`electron-native: building better-sqlite3 ${sqliteVersion} for Electron ${electronVersion} (${process.arch})…`);
-  // Build in a copy: node_modules/better-sqlite3/build must stay the Node build.
-  const work = join(outDir, 'src');
-  await rm(work, { recursive: true, force: true });
-  await mkdir(outDir, { recursive: true });
-  await cp(sqliteDir, work, { recursive: true, filter: (src) => !src.startsWith(join(sqliteDir, 'build')) });
-  const nodeGyp = require.resolve('node-gyp/bin/node-gyp.js');
-  try {
-    await build(nodeGyp, work);
-  } finally {
-    await rm(work, { recursive: true, force: true });
-  }
-  console.log(`electron-native: wrote ${output}`);
+/** electron-vite in a child (argument array, no shell); its exit code becomes ours, Ctrl-C reaches it. */
+function runElectronVite(args, env) {
+  const bin = join(dirname(require.resolve('electron-vite/package.json')), 'bin', 'electron-vite.js');
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: root, env, stdio: 'inherit' });
+    const forward = (signal) => child.kill(signal);
+    for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, forward);
+    child.on('error', reject);
+    child.on('exit', (code, signal) => resolveRun(code ?? (signal ? 1 : 0)));
+  });
 }
 
-async function build(nodeGyp, work) {
-  await run(
-    process.execPath,
-    [
-      nodeGyp,
-      'rebuild',
-      '--release',
-      `--target=${electronVersion}`,
-      `--arch=${process.arch}`,
-      '--runtime=electron',
-      '--dist-url=https://electronjs.org/headers',
-    ],
-    work,
-  );
-  await copyFile(join(work, 'build', 'Release', 'better_sqlite3.node'), output);
-  await writeFile(stampFile, `${JSON.stringify(stamp, null, 2)}\n`);
-}
-
-main().catch((err) => {
-  console.error(`electron-native: ${err.message}`);
-  console.error('electron-native: the app needs better-sqlite3 built for Electron; see docs/electron.md');
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    // A StartChainError is an expected condition: its message is the whole story. Anything else is a bug: show the stack.
+    console.error(err instanceof StartChainError ? `electron-native: ${err.message}` : err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,8 @@
+export declare function platformPath(platform: string): string;
+export declare function electronDownloadUrl(
+  version: string,
+  platform: string,
+  arch: string,
+  env: Record<string, string | undefined>,
+): string;
+export declare function oneLine(err: unknown): string;
