@@ -33,7 +33,7 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: 'dashboard', testMatch: /dashboard\.spec\.ts$/ },
+    { name: 'dashboard', testMatch: /dashboard[-.\w]*\.spec\.ts$/ },
     { name: 'electron', testMatch: /electron\.spec\.ts$/ },
   ],
 });

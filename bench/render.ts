@@ -65,6 +65,8 @@ function syntheticHistory(count: number, endAt: number): TickRecord[] {
       rateLimited: i % 7 === 0 ? 1 : 0,
       max: 4,
       error: reason === 'error' ? 'HTTP 503' : null,
+      curveMs: reason === 'error' ? null : delay,
+      push: null,
     });
   }
   return ticks;

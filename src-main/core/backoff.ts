@@ -1,11 +1,11 @@
 /**
  * How long a daemon waits between ticks: the seed's idle and error backoff,
- * kept exactly, plus jitter so that a fleet of daemons does not poll in
- * lockstep. Pure and synchronous; the loop owns the state machine around it.
+ * kept exactly (the idle curve itself lives in src-shared/backoff-curve.ts),
+ * plus jitter so that a fleet of daemons does not poll in lockstep. Pure and synchronous; the loop owns the state machine around it.
  */
+import { idleCurveDelay, isAtCap } from '../../src-shared/backoff-curve';
 import { SourceError } from './errors';
 
-export const IDLE_BACKOFF_MULTIPLIER = 1.5;
 export const ERROR_BACKOFF_CAP_MS = 60_000;
 export const RATE_LIMIT_BACKOFF_FLOOR_MS = 30_000;
 /** Never tick sooner than this for a rate-limit resume (the seed's 1 s floor). */
@@ -15,34 +15,40 @@ export const IDLE_JITTER_SPREAD = 0.1;
 
 export type Random = () => number;
 
-/** Idle backoff: base, ×1.5 after each tick that did no work, capped. */
+/**
+ * Idle backoff: a position on the shared idle curve (src-shared/backoff-curve),
+ * one step up after each tick that did no work, back to step 0 on reset. The
+ * dashboard draws the same curve from the same function.
+ */
 export class IdleBackoff {
-  private value: number;
+  private step = 0;
 
   constructor(
     private baseMs: number,
     private capMs: number,
-  ) {
-    this.value = baseMs;
-  }
+  ) {}
 
   get currentMs(): number {
-    return this.value;
+    return idleCurveDelay(this.baseMs, this.capMs, this.step);
+  }
+
+  /** Steps above the base (0 = base); recorded with each tick. */
+  get currentStep(): number {
+    return this.step;
   }
 
   reset(): void {
-    this.value = this.baseMs;
+    this.step = 0;
   }
 
   bump(): void {
-    this.value = Math.min(this.value * IDLE_BACKOFF_MULTIPLIER, this.capMs);
+    if (!isAtCap(this.baseMs, this.capMs, this.step)) this.step++;
   }
 
-  /** New tuning takes effect at once; the current step is clamped into range. */
+  /** New tuning takes effect at once: the same step on the new curve (so at most the new cap). */
   retune(baseMs: number, capMs: number): void {
     this.baseMs = baseMs;
     this.capMs = capMs;
-    this.value = Math.min(Math.max(this.value, baseMs), capMs);
   }
 }
 

@@ -235,6 +235,14 @@ export interface TickRecord {
   rateLimited: number;
   max: number;
   error: string | null;
+  /**
+   * Where the idle curve stood at this tick (src-shared/backoff-curve, before
+   * push, jitter and clamps): the delay the configured curve prescribed. Null
+   * for error ticks (the error backoff decides) and ticks recorded before it was kept.
+   */
+  curveMs: number | null;
+  /** Push channel healthy at this tick; null when the source has no push. */
+  push: boolean | null;
 }
 
 // ---------------------------------------------------------------- snapshot

@@ -25,6 +25,8 @@ const tick = (at: number): TickRecord => ({
   rateLimited: 0,
   max: 2,
   error: null,
+  curveMs: null,
+  push: null,
 });
 
 describe('EventOutbox', () => {

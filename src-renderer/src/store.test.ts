@@ -15,7 +15,20 @@ import {
 } from './store';
 
 function tick(at: number, delayMs = 10_000, daemon = 'local'): TickRecord {
-  return { daemon, at, delayMs, reason: 'idle', requests: 1, dispatched: 0, active: 0, rateLimited: 0, max: 2, error: null };
+  return {
+    daemon,
+    at,
+    delayMs,
+    reason: 'idle',
+    requests: 1,
+    dispatched: 0,
+    active: 0,
+    rateLimited: 0,
+    max: 2,
+    error: null,
+    curveMs: null,
+    push: null,
+  };
 }
 
 function session(id: string, createdAt: number, updatedAt = createdAt, state: SessionRow['state'] = 'active'): SessionRow {

@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { SourceError } from '../../src-main/core/errors';
+import { idleCurveDelay } from '../../src-shared/backoff-curve';
 import { createHarness, delaysS, type Harness } from '../support/loop-harness';
 import { tempDirsPerTest } from '../support/temp-dir';
 
@@ -206,6 +207,28 @@ describe('idle backoff in the loop', () => {
     expect(stored.map((t) => t.requests)).toEqual([1, 1, 1]);
     expect(stored.map((t) => t.delayMs)).toEqual([15_000, 22_500, 33_750]);
     expect(h.ticks.requestsOn('d1', h.clock.now())).toBe(3);
+  });
+
+  it('15b. each tick records where the shared idle curve stood and whether push was healthy', async () => {
+    h = createHarness(tempDir(), { jitter: true }, { random: () => 1 });
+    h.loop.start();
+    await idleTicks(3);
+    h.source.add();
+    await h.clock.runNext();
+    h.source.push = true;
+    h.source.reconcileIntervalMs = 600_000;
+    h.loop.requestTick();
+    await h.clock.advance(0);
+    const stored = h.ticks.list('d1', 0);
+    // The curve is the shared function's value at the loop's step; the chosen delay is it with +10 % jitter.
+    expect(stored.map((t) => [t.reason, t.curveMs, t.push])).toEqual([
+      ['idle', idleCurveDelay(10_000, 120_000, 1), false],
+      ['idle', idleCurveDelay(10_000, 120_000, 2), false],
+      ['idle', idleCurveDelay(10_000, 120_000, 3), false],
+      ['work', 10_000, false],
+      ['push_reconcile', 15_000, true],
+    ]);
+    expect(stored.slice(0, 4).map((t) => t.delayMs)).toEqual(stored.slice(0, 4).map((t) => Math.round(t.curveMs! * 1.1)));
   });
 
   it('16. jitter spreads idle delays by at most ±10 % around the curve', async () => {

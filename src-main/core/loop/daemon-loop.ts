@@ -367,6 +367,9 @@ export class DaemonLoop {
       rateLimited: slotsInUse(this.ctx) - this.pool.activeCount,
       max: this.tuning.maxConcurrent,
       error: this.lastError,
+      // The step the idle curve is on after this tick: what the next idle wait was planned from.
+      curveMs: reason === 'error' ? null : this.idle.currentMs,
+      push: this.options.source.pushHealthy ? this.options.source.pushHealthy() : null,
     };
     this.requestsSeen = seen;
     this.guard('recording a tick', () => this.options.ticks.record(tick));

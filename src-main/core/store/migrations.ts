@@ -107,4 +107,9 @@ export const MIGRATIONS: readonly string[] = [
     value  TEXT NOT NULL
   );
   `,
+  // The idle curve's delay and the push health at each tick, for the backoff view.
+  `
+  ALTER TABLE ticks ADD COLUMN curve_ms INTEGER;
+  ALTER TABLE ticks ADD COLUMN push INTEGER;
+  `,
 ];

@@ -19,6 +19,8 @@ interface Row {
   rate_limited: number;
   max: number;
   error: string | null;
+  curve_ms: number | null;
+  push: number | null;
 }
 
 export class TickLog {
@@ -27,8 +29,8 @@ export class TickLog {
 
   constructor(private readonly db: Db) {
     this.insert = db.prepare(
-      `INSERT INTO ticks (daemon, at, delay_ms, reason, requests, dispatched, active, rate_limited, max, error)
-       VALUES (@daemon, @at, @delayMs, @reason, @requests, @dispatched, @active, @rateLimited, @max, @error)`,
+      `INSERT INTO ticks (daemon, at, delay_ms, reason, requests, dispatched, active, rate_limited, max, error, curve_ms, push)
+       VALUES (@daemon, @at, @delayMs, @reason, @requests, @dispatched, @active, @rateLimited, @max, @error, @curveMs, @push)`,
     );
     this.count = db.prepare(
       `INSERT INTO request_counts (daemon, day, requests, ticks) VALUES (?, ?, ?, ?)
@@ -38,7 +40,12 @@ export class TickLog {
 
   record(tick: TickRecord): void {
     this.db.transaction(() => {
-      this.insert.run({ ...tick, delayMs: Math.round(tick.delayMs) });
+      this.insert.run({
+        ...tick,
+        delayMs: Math.round(tick.delayMs),
+        curveMs: tick.curveMs === null ? null : Math.round(tick.curveMs),
+        push: tick.push === null ? null : Number(tick.push),
+      });
       this.count.run(tick.daemon, utcDay(tick.at), tick.requests, 1);
     })();
   }
@@ -66,6 +73,8 @@ export class TickLog {
       rateLimited: r.rate_limited,
       max: r.max,
       error: r.error,
+      curveMs: r.curve_ms,
+      push: r.push === null ? null : r.push === 1,
     }));
   }
 

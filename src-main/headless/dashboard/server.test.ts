@@ -252,6 +252,8 @@ describe('WebSocket', () => {
       rateLimited: 0,
       max: 2,
       error: null,
+      curveMs: null,
+      push: null,
     };
     for (let i = 0; i < 5; i++) core.emit('tick', { ...tick, at: i });
     for (let i = 0; i < 30; i++) core.emit('snapshot', { at: i, daemons: [] });

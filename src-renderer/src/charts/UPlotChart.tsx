@@ -17,22 +17,42 @@ export interface UPlotChartProps {
   options: (width: number) => uPlot.Options;
   data: uPlot.AlignedData;
   pointCount: number;
+  /**
+   * The time axis in seconds, [window start, now]: fixed, so that one tick or
+   * none still shows the chosen window rather than whatever uPlot would
+   * guess from the data.
+   */
+  xRange: [number, number];
+  /** Screen-reader text: what the chart shows, in words (the canvas says nothing). */
+  summary: string;
 }
 
-export function UPlotChart({ testId, label, layoutKey, options, data, pointCount }: UPlotChartProps) {
+export function UPlotChart({ testId, label, layoutKey, options, data, pointCount, xRange, summary }: UPlotChartProps) {
   const container = useRef<HTMLDivElement>(null);
   const chart = useRef<uPlot | null>(null);
   const latestData = useRef(data);
   latestData.current = data;
   const latestOptions = useRef(options);
   latestOptions.current = options;
+  const latestRange = useRef(xRange);
+  latestRange.current = xRange;
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: rebuilt only when the series layout changes; data flows through setData below
   useEffect(() => {
     const el = container.current;
     if (!el) return;
     const start = performance.now();
-    const plot = new uPlot(latestOptions.current(Math.max(300, el.clientWidth)), latestData.current, el);
+    const opts = latestOptions.current(Math.max(300, el.clientWidth));
+    // Every autoscale of x (creation, setData) lands on the chosen window.
+    opts.scales = { ...opts.scales, x: { ...opts.scales?.x, time: true, range: () => latestRange.current } };
+    // The x scale uPlot actually drew, for tests: the axis is on a canvas they cannot read.
+    const showScale = (u: uPlot, key: string) => {
+      if (key !== 'x') return;
+      el.dataset.scaleMin = String(u.scales.x?.min ?? '');
+      el.dataset.scaleMax = String(u.scales.x?.max ?? '');
+    };
+    opts.hooks = { ...opts.hooks, setScale: [...(opts.hooks?.setScale ?? []), showScale] };
+    const plot = new uPlot(opts, latestData.current, el);
     // uPlot draws in a microtask it queued during the call: measure after it.
     queueMicrotask(() => performance.measure(`chart:create:${testId}`, { start, end: performance.now() }));
     chart.current = plot;
@@ -45,6 +65,11 @@ export function UPlotChart({ testId, label, layoutKey, options, data, pointCount
     };
   }, [layoutKey]);
 
+  const [rangeMin, rangeMax] = xRange;
+  useEffect(() => {
+    chart.current?.setScale('x', { min: rangeMin, max: rangeMax });
+  }, [rangeMin, rangeMax]);
+
   useEffect(() => {
     const plot = chart.current;
     if (!plot || plot.data === data) return;
@@ -56,7 +81,22 @@ export function UPlotChart({ testId, label, layoutKey, options, data, pointCount
   }, [data, testId, pointCount]);
 
   return (
-    <div ref={container} className="chart" data-testid={testId} data-point-count={pointCount} role="img" aria-label={label} />
+    <figure className="chart-figure">
+      <div
+        ref={container}
+        className="chart"
+        data-testid={testId}
+        data-point-count={pointCount}
+        data-x-min={rangeMin}
+        data-x-max={rangeMax}
+        role="img"
+        aria-label={label}
+        aria-describedby={`${testId}-summary`}
+      />
+      <figcaption id={`${testId}-summary`} className="chart-summary" data-testid={`${testId}-summary`}>
+        {summary}
+      </figcaption>
+    </figure>
   );
 }
 

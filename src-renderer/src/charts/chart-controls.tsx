@@ -12,7 +12,7 @@ export function useChartSelection() {
   const daemon = daemons.find((d) => d.name === picked) ?? daemons[0] ?? null;
   // The window slides with time even when no tick arrives (a paused daemon).
   const now = useNow(5_000);
-  return { daemons, daemon, setPicked, window, setWindow, from: now - WINDOWS[window], to: Number.MAX_SAFE_INTEGER };
+  return { daemons, daemon, setPicked, window, setWindow, from: now - WINDOWS[window], now };
 }
 
 export function ChartControls({ selection, idPrefix }: { selection: ReturnType<typeof useChartSelection>; idPrefix: string }) {

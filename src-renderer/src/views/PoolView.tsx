@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import uPlot from 'uplot';
 import { ChartControls, useChartSelection } from '../charts/chart-controls';
-import { buildPoolData } from '../charts/pool-data';
+import { buildPoolData, type PoolChartData } from '../charts/pool-data';
 import { themeColors, UPlotChart } from '../charts/UPlotChart';
 import { useDashboardState } from '../context';
 
@@ -14,26 +14,39 @@ const SERIES = [
 
 export function PoolView() {
   const selection = useChartSelection();
-  const { daemon, from, to } = selection;
+  const { daemon, from, now } = selection;
   const ticks = useDashboardState((s) => (daemon ? (s.ticks[daemon.name] ?? EMPTY) : EMPTY));
-  const pool = useMemo(() => buildPoolData(ticks, from, to), [ticks, from, to]);
+  const pool = useMemo(() => buildPoolData(ticks, from, now), [ticks, from, now]);
   const data = useMemo((): uPlot.AlignedData => [pool.x, pool.busy, pool.rateLimited, pool.free], [pool]);
   if (!daemon) return <p className="empty">No daemons configured: the pool chart appears once a daemon runs.</p>;
   return (
     <section aria-labelledby="pool-title">
       <h2 id="pool-title">Pool: slots over time</h2>
       <ChartControls selection={selection} idPrefix="pool" />
-      {pool.x.length === 0 && <p className="empty">No ticks in this window yet: slot usage is recorded at every poll.</p>}
+      {pool.pointCount === 0 && (
+        <p className="empty" data-testid="no-ticks">
+          No ticks yet in this window: slot usage is recorded at every poll.
+        </p>
+      )}
       <UPlotChart
         testId="pool-chart"
-        label={`Busy, rate-limited and free slots of ${daemon.name} (${daemon.maxConcurrent} slots) over ${pool.x.length} ticks`}
+        label={`Busy, rate-limited and free slots of ${daemon.name}`}
+        summary={poolSummary(daemon.name, daemon.maxConcurrent, pool)}
         layoutKey="pool"
-        pointCount={pool.x.length}
+        pointCount={pool.pointCount}
+        xRange={[from / 1000, now / 1000]}
         data={data}
         options={(width) => poolOptions(width)}
       />
     </section>
   );
+}
+
+function poolSummary(name: string, slots: number, pool: PoolChartData): string {
+  if (pool.pointCount === 0) return `No ticks yet for ${name} in this window.`;
+  const peak = Math.max(...pool.busy.map((b, i) => b + pool.rateLimited[i]!));
+  const last = pool.x.length - 1;
+  return `${name} has ${slots} slots; over ${pool.pointCount} ticks at most ${peak} were in use; now ${pool.busy[last]} busy, ${pool.rateLimited[last]} rate-limited, ${pool.free[last]} free.`;
 }
 
 function poolOptions(width: number): uPlot.Options {
