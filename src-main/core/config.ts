@@ -74,7 +74,7 @@ const commandRuntime = z
     path: ['command'],
   });
 
-const agentCliRuntime = (kind: 'claude' | 'codex' | 'gemini') =>
+const agentCliRuntime = (kind: 'claude' | 'codex' | 'gemini' | 'copilot') =>
   z.strictObject({
     kind: z.literal(kind),
     /** The CLI binary; found on PATH by default. */
@@ -90,6 +90,7 @@ export const runtimeConfigSchema = z.union([
   agentCliRuntime('claude'),
   agentCliRuntime('codex'),
   agentCliRuntime('gemini'),
+  agentCliRuntime('copilot'),
 ]);
 
 export const daemonConfigSchema = z

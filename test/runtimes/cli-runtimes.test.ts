@@ -23,7 +23,7 @@ interface Invocation {
   resume: string | null;
 }
 
-const KINDS = ['claude', 'codex', 'gemini'] as const;
+const KINDS = ['claude', 'codex', 'gemini', 'copilot'] as const;
 
 describe.each(KINDS)('%s runtime against its fake CLI', (kind) => {
   let dir: string;
@@ -103,6 +103,7 @@ describe.each(KINDS)('%s runtime against its fake CLI', (kind) => {
       claude: /^Not logged in · Please run \/login \(exit code 1\)$/,
       codex: /401 Unauthorized.*\(exit code 1\)$/,
       gemini: /^Please set an Auth method .*GEMINI_API_KEY.*\n\(exit code 41\)$|^Please set an Auth method .*\(exit code 41\)$/s,
+      copilot: /^Error: No authentication information found\..*gh auth login.*\(exit code 1\)$/s,
     }[kind];
     if (outcome.kind === 'failed') expect(outcome.error).toMatch(expected);
   });
@@ -116,7 +117,7 @@ describe.each(KINDS)('%s runtime against its fake CLI', (kind) => {
     const rt = createRuntime(runtimeConfigSchema.parse({ kind, env: { PATH: join(dir, 'empty-bin') } }));
     expect(await rt.checkAvailability()).toEqual({
       available: false,
-      reason: `${kind} not found on PATH — install with: npm i -g ${{ claude: '@anthropic-ai/claude-code', codex: '@openai/codex', gemini: '@google/gemini-cli' }[kind]}`,
+      reason: `${kind} not found on PATH — install with: npm i -g ${{ claude: '@anthropic-ai/claude-code', codex: '@openai/codex', gemini: '@google/gemini-cli', copilot: '@github/copilot' }[kind]}`,
     });
   });
 });

@@ -11,11 +11,13 @@ import { checkBinary } from './availability';
 import { type CliStreamParser, createCliInterpreter } from './cli-stream';
 import type { RuntimeOptions } from './command';
 
-export type AgentCliConfig = Extract<RuntimeConfig, { kind: 'claude' | 'codex' | 'gemini' }>;
+export type AgentCliConfig = Extract<RuntimeConfig, { kind: 'claude' | 'codex' | 'gemini' | 'copilot' }>;
 
 export interface CliInvocation {
   argv: string[];
   stdin?: string;
+  /** The agent session id chosen for this run before it starts (CLIs that accept one). */
+  sessionId?: string;
 }
 
 export interface CliDefinition {
@@ -24,7 +26,7 @@ export interface CliDefinition {
   installHint: string;
   /** argv (without the binary) and stdin for this run. */
   invocation(spec: AgentStartSpec, config: AgentCliConfig): CliInvocation;
-  createParser(now: () => number): CliStreamParser;
+  createParser(now: () => number, invocation: CliInvocation): CliStreamParser;
 }
 
 /**
@@ -49,7 +51,8 @@ export function createCliRuntime(definition: CliDefinition, config: AgentCliConf
       return checkBinary(binary, { versionArgs: ['--version'], installHint: definition.installHint, env: config.env });
     },
     start(spec: AgentStartSpec): AgentHandle {
-      const { argv, stdin } = definition.invocation(spec, config);
+      const invocation = definition.invocation(spec, config);
+      const { argv, stdin } = invocation;
       return startAgentRun({
         argv: [binary, ...argv],
         stdin,
@@ -57,7 +60,7 @@ export function createCliRuntime(definition: CliDefinition, config: AgentCliConf
         env: buildAgentEnv({ taskId: spec.task.id, sessionId: spec.sessionId, declared: config.env }),
         logPath: spec.logPath,
         stopGraceMs: options.stopGraceMs,
-        interpreter: createCliInterpreter(definition.createParser(now), now),
+        interpreter: createCliInterpreter(definition.createParser(now, invocation), now),
         onEvent: spec.onEvent,
         logger: options.logger,
         scope: `runtime[${name}]`,

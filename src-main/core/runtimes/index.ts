@@ -7,6 +7,7 @@ import type { AgentRuntime } from '../types';
 import { createClaudeRuntime } from './claude';
 import { createCodexRuntime } from './codex';
 import { createCommandRuntime, type RuntimeOptions } from './command';
+import { createCopilotRuntime } from './copilot';
 import { createGeminiRuntime } from './gemini';
 
 export { buildAgentEnv } from './agent-env';
@@ -23,5 +24,7 @@ export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {
       return createCodexRuntime(config, options);
     case 'gemini':
       return createGeminiRuntime(config, options);
+    case 'copilot':
+      return createCopilotRuntime(config, options);
   }
 }

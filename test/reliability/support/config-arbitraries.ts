@@ -18,6 +18,7 @@ const daemon = fc.record({
     { kind: 'claude', model: 'sonnet', extraArgs: ['--verbose'] },
     { kind: 'codex' },
     { kind: 'gemini', timeoutMs: 60_000 },
+    { kind: 'copilot', model: 'gpt-5', env: { COPILOT_OFFLINE: 'true' } },
   ),
   maxConcurrent: fc.integer({ min: 1, max: 8 }),
   pollIntervalMs: fc.constantFrom(500, 10_000),
