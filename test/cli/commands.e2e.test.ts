@@ -75,7 +75,7 @@ describe('nightshift CLI (end to end)', () => {
     await run(['--agent', `node ${FAKE_AGENT}`]);
     const second = await cli(['run', '--agent', `node ${FAKE_AGENT}`, '--data-dir', dataDir]);
     expect(second.code).toBe(1);
-    expect(second.stderr).toMatch(/another nightshift instance is already running on this data dir/);
+    expect(second.stderr).toMatch(/another nightshift process \(the tray app or "nightshift run"\) is using the data dir/);
     const status = await cliJson<Snapshot>(['status', '--data-dir', dataDir]);
     expect(status.daemons.map((d) => d.name)).toEqual(['local']);
   });
@@ -84,6 +84,7 @@ describe('nightshift CLI (end to end)', () => {
     const instance = await run(['--agent', `node ${FAKE_AGENT}`]);
     expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
     expect((await stat(join(dataDir, 'control.sock'))).mode & 0o777).toBe(0o600);
+    expect((await stat(join(dataDir, 'control.secret'))).mode & 0o777).toBe(0o600);
     expect(await cliOk(['status', '--data-dir', dataDir])).toMatch(/^DAEMON\s+STATE/);
     expect(Number(await readFile(join(dataDir, 'nightshift.pid'), 'utf8'))).toBe(instance.child.pid);
     instance.child.kill('SIGTERM');
@@ -91,6 +92,7 @@ describe('nightshift CLI (end to end)', () => {
     const left = await readdir(dataDir);
     expect(left).not.toContain('control.sock');
     expect(left).not.toContain('nightshift.pid');
+    expect(left).not.toContain('control.secret');
   });
 
   it('the --agent one-liner runs queued tasks to done', async () => {

@@ -10,6 +10,8 @@ import { LineReader } from '../../src-main/headless/control/protocol';
 import { type ControlServer, InstanceRunningError, startControlServer } from '../../src-main/headless/control/server';
 import { fakeHandlers } from './fake-handlers';
 
+const SECRET = 'x'.repeat(43);
+
 let dir: string;
 let socketPath: string;
 let server: ControlServer | null;
@@ -30,6 +32,7 @@ afterEach(async () => {
 const start = async (maxLineBytes?: number) => {
   server = await startControlServer({
     socketPath,
+    secret: SECRET,
     dispatch: (name, args) => dispatchRequest(handlers, name, args),
     maxLineBytes,
   });
@@ -53,6 +56,7 @@ function rawExchange(payload: string | Buffer, count: number): Promise<unknown[]
     );
     socket.on('data', (chunk: Buffer) => reader.push(chunk));
     socket.on('error', reject);
+    socket.write(`{"auth":"${SECRET}"}\n`);
     socket.write(payload);
   });
 }
@@ -60,7 +64,7 @@ function rawExchange(payload: string | Buffer, count: number): Promise<unknown[]
 describe('control socket', () => {
   it('carries typed contract requests from the client to the handlers and back', async () => {
     await start();
-    const conn = await connectControl(socketPath);
+    const conn = await connectControl(socketPath, SECRET);
     expect(conn).not.toBeNull();
     const added = await conn!.api.addTask({ prompt: 'fix the bug\nmore', queue: 'q1' });
     expect(added).toMatchObject({ id: 't1', title: 'fix the bug', queue: 'q1', status: 'todo' });
@@ -115,7 +119,7 @@ describe('control socket', () => {
     await start();
     const [reply] = await rawExchange('{"id":9,"name":"listSessions","args":{}}\n', 1);
     expect(reply).toEqual({ id: 9, error: { code: 'internal', message: 'database is locked' } });
-    const conn = await connectControl(socketPath);
+    const conn = await connectControl(socketPath, SECRET);
     expect(await conn!.api.getSnapshot({})).toEqual({ at: 1, daemons: [] });
     conn!.close();
   });
@@ -140,13 +144,13 @@ describe('control socket', () => {
     expect(lines).toEqual(['{"a":"naïve ☕"}', '{"b":1}']);
   });
 
-  it('is the single-instance lock: a second server on the same path is refused', async () => {
+  it('never steals a path that answers: a second server on the same path is refused', async () => {
     await start();
-    await expect(startControlServer({ socketPath, dispatch: async () => ({ result: null }) })).rejects.toBeInstanceOf(
-      InstanceRunningError,
-    );
+    await expect(
+      startControlServer({ socketPath, secret: SECRET, dispatch: async () => ({ result: null }) }),
+    ).rejects.toBeInstanceOf(InstanceRunningError);
     // The first one still answers.
-    const conn = await connectControl(socketPath);
+    const conn = await connectControl(socketPath, SECRET);
     expect(await conn!.api.listTasks({})).toEqual([]);
     conn!.close();
   });
@@ -162,16 +166,16 @@ describe('control socket', () => {
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     expect((await stat(socketPath)).isSocket()).toBe(true);
-    expect(await connectControl(socketPath)).toBeNull();
+    expect(await connectControl(socketPath, SECRET)).toBeNull();
     await start();
-    const conn = await connectControl(socketPath);
+    const conn = await connectControl(socketPath, SECRET);
     expect(await conn!.api.getSnapshot({})).toEqual({ at: 1, daemons: [] });
     conn!.close();
   });
 
   it('connectControl resolves null when nothing listens (no file, or a plain file)', async () => {
-    expect(await connectControl(socketPath)).toBeNull();
+    expect(await connectControl(socketPath, SECRET)).toBeNull();
     await writeFile(socketPath, 'not a socket');
-    await expect(connectControl(socketPath)).resolves.toBeNull();
+    await expect(connectControl(socketPath, SECRET)).resolves.toBeNull();
   });
 });

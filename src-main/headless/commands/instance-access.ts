@@ -3,6 +3,9 @@
  * running `nightshift run` when there is one, else — for the operations that
  * are safe without the loops (reads, queueing a task, pause/wake flags) — by
  * opening the database directly with a core that runs no loops and no agents.
+ * The offline path holds the data dir's instance lock while it works, so an
+ * instance cannot start on the database underneath it (and `run` waits a few
+ * seconds for the lock, which covers a command's lifetime).
  */
 import { existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
@@ -13,13 +16,18 @@ import { agentShorthandConfig } from '../../core/config-file';
 import { createCore } from '../../core/create-core';
 import type { Logger } from '../../core/log';
 import { DB_FILE_NAME } from '../../core/store/db';
-import { connectControl } from '../control/client';
+import { acquireInstanceLock, InstanceLockedError } from '../../core/store/instance-lock';
+import { type ControlConnection, connectControl } from '../control/client';
 import { controlSocketPath } from '../control/protocol';
+import { readControlSecret } from '../control/secret';
 import { ensurePrivateDataDir } from '../data-dir';
 import { CliError } from './cli-error';
 
 /** The config the last `run` used, so offline commands see the same daemons. */
 export const RUN_CONFIG_FILE_NAME = 'run-config.json';
+
+/** How long an offline command waits for the lock (another offline command, or an instance starting). */
+const OFFLINE_LOCK_WAIT_MS = 3_000;
 
 export interface InstanceAccess {
   api: ApiClient;
@@ -37,8 +45,15 @@ export interface AccessOptions {
   logger: Logger;
 }
 
+/** Connects to the instance serving `dataDir`, presenting its control secret; null when none runs. */
+export async function connectToInstance(dataDir: string): Promise<ControlConnection | null> {
+  // No secret file: nothing serves this dir (or an older version does; its refusal then names the problem).
+  const secret = await readControlSecret(dataDir);
+  return connectControl(controlSocketPath(dataDir), secret ?? '');
+}
+
 export async function accessInstance(options: AccessOptions): Promise<InstanceAccess> {
-  const connection = await connectControl(controlSocketPath(options.dataDir));
+  const connection = await connectToInstance(options.dataDir);
   if (connection) return { api: connection.api, live: true, close: async () => connection.close() };
   if (options.offline !== 'database') {
     throw new CliError(
@@ -49,16 +64,35 @@ export async function accessInstance(options: AccessOptions): Promise<InstanceAc
   else if (!existsSync(join(options.dataDir, DB_FILE_NAME))) {
     throw new CliError(`no nightshift data in ${options.dataDir} (nothing has run there yet; see "nightshift run --help")`);
   }
-  const core = await createCore({
-    dataDir: options.dataDir,
-    config: await lastRunConfig(options.dataDir),
-    logger: options.logger,
-    startLoops: false,
-  });
+  let lock: Awaited<ReturnType<typeof acquireInstanceLock>>;
+  try {
+    lock = await acquireInstanceLock(options.dataDir, { waitMs: OFFLINE_LOCK_WAIT_MS });
+  } catch (err) {
+    if (!(err instanceof InstanceLockedError)) throw err;
+    // An instance was starting while we looked: it may serve its socket by now.
+    const late = await connectToInstance(options.dataDir);
+    if (late) return { api: late.api, live: true, close: async () => late.close() };
+    throw new CliError(`${err.message}; try again in a moment`);
+  }
+  let core: Awaited<ReturnType<typeof createCore>>;
+  try {
+    core = await createCore({
+      dataDir: options.dataDir,
+      config: await lastRunConfig(options.dataDir),
+      logger: options.logger,
+      startLoops: false,
+    });
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
   return {
     api: createApiClient((name, args) => dispatchRequest(core.handlers, name, args)),
     live: false,
-    close: () => core.stop(),
+    close: async () => {
+      await core.stop();
+      lock.release();
+    },
   };
 }
 

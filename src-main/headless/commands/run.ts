@@ -1,7 +1,8 @@
 /**
  * `nightshift run`: the daemons in the foreground. Order matters:
- * config first (a bad one exits 2 with nothing created), then the lock (the
- * control socket), then the database and loops. SIGINT/SIGTERM stop
+ * config first (a bad one exits 2 with nothing created), then the data dir's
+ * exclusive lock (store/instance-lock.ts; the tray app takes the same one),
+ * then the control socket, then the database and loops. SIGINT/SIGTERM stop
  * gracefully: agents get SIGTERM and a grace period, their sessions stay
  * resumable for the next start, and the process exits 0.
  */
@@ -13,8 +14,8 @@ import type { NightshiftCore } from '../../core/core-api';
 import { createCore } from '../../core/create-core';
 import { errorMessage } from '../../core/errors';
 import { createStreamLogger, type Logger, type LogLevel } from '../../core/log';
-import { controlSocketPath } from '../control/protocol';
-import { type ControlServer, InstanceRunningError, startControlServer } from '../control/server';
+import { type InstanceLock, InstanceLockedError } from '../../core/store/instance-lock';
+import { acquireInstanceLockToServe, type ServedInstance, serveControl } from '../control/instance';
 import { ensurePrivateDataDir, removePidFile, resolveDataDir, writePidFile } from '../data-dir';
 import { CliError } from './cli-error';
 import { saveRunConfig } from './instance-access';
@@ -90,15 +91,17 @@ async function runForeground(agentArgv: string[], opts: RunOptions): Promise<voi
         })
       : { error: { code: 'unavailable', message: 'nightshift is starting; try again in a moment' } };
 
-  let control: ControlServer;
+  let control: ServedInstance;
+  let lock: InstanceLock;
   try {
-    control = await startControlServer({
-      socketPath: controlSocketPath(dataDir),
+    lock = await acquireInstanceLockToServe(dataDir);
+    control = await serveControl(lock, {
+      dataDir,
       dispatch,
       onError: (message) => logger.log('warn', 'control', message),
     });
   } catch (err) {
-    if (err instanceof InstanceRunningError) throw new CliError(`${err.message}; stop it first or use another --data-dir`);
+    if (err instanceof InstanceLockedError) throw new CliError(`${err.message}; stop it first or use another --data-dir`);
     throw err;
   }
 
@@ -109,6 +112,7 @@ async function runForeground(agentArgv: string[], opts: RunOptions): Promise<voi
   } catch (err) {
     await control.close();
     await removePidFile(dataDir);
+    lock.release();
     throw err;
   }
   const running = core;
@@ -133,6 +137,7 @@ async function runForeground(agentArgv: string[], opts: RunOptions): Promise<voi
         await control.close();
         await running.stop({ agentGraceMs: AGENT_GRACE_MS });
         await removePidFile(dataDir);
+        lock.release();
         logger.log('info', SCOPE, 'stopped');
         resolveStopped();
       })().catch((err) => {

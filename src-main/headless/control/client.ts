@@ -6,7 +6,7 @@ import { createConnection, type Socket } from 'node:net';
 import type { RequestName } from '../../api/contract';
 import { type ApiClient, createApiClient, type Reply } from '../../api/dispatch';
 import { errorMessage } from '../../core/errors';
-import { LineReader, replyEnvelopeSchema } from './protocol';
+import { authLine, authRefusalSchema, LineReader, replyEnvelopeSchema } from './protocol';
 
 export interface ControlConnection {
   readonly api: ApiClient;
@@ -15,10 +15,12 @@ export interface ControlConnection {
 }
 
 /**
- * Connects to a running instance; resolves null when nothing listens there
- * (no socket file, or a stale one from a crashed run).
+ * Connects to a running instance and presents `secret` (its control.secret)
+ * first; resolves null when nothing listens there (no socket file, or a stale
+ * one from a crashed run). A wrong secret shows up as every request failing
+ * with the server's "unauthorized" message.
  */
-export function connectControl(socketPath: string, timeoutMs = 5000): Promise<ControlConnection | null> {
+export function connectControl(socketPath: string, secret: string, timeoutMs = 5000): Promise<ControlConnection | null> {
   return new Promise((resolve, reject) => {
     const socket = createConnection(socketPath);
     const timer = setTimeout(() => {
@@ -27,6 +29,7 @@ export function connectControl(socketPath: string, timeoutMs = 5000): Promise<Co
     }, timeoutMs);
     socket.once('connect', () => {
       clearTimeout(timer);
+      socket.write(authLine(secret));
       resolve(wrap(socket));
     });
     socket.once('error', (err: NodeJS.ErrnoException) => {
@@ -40,6 +43,8 @@ export function connectControl(socketPath: string, timeoutMs = 5000): Promise<Co
 function wrap(socket: Socket): ControlConnection {
   let nextId = 1;
   const pending = new Map<number, (reply: Reply) => void>();
+  /** Set once the server refused our credentials: later requests fail with its reason, not "closed". */
+  let refused: string | null = null;
   const failAll = (message: string) => {
     for (const settle of pending.values()) settle({ error: { code: 'unavailable', message } });
     pending.clear();
@@ -48,7 +53,14 @@ function wrap(socket: Socket): ControlConnection {
     (line) => {
       let parsed: ReturnType<typeof replyEnvelopeSchema.safeParse>;
       try {
-        parsed = replyEnvelopeSchema.safeParse(JSON.parse(line));
+        const raw: unknown = JSON.parse(line);
+        const refusal = authRefusalSchema.safeParse(raw);
+        if (refusal.success) {
+          refused = `the running instance refused this client: ${refusal.data.error.message}`;
+          failAll(refused);
+          return;
+        }
+        parsed = replyEnvelopeSchema.safeParse(raw);
       } catch (err) {
         failAll(`malformed reply from the running instance: ${errorMessage(err)}`);
         return;
@@ -65,10 +77,14 @@ function wrap(socket: Socket): ControlConnection {
   );
   socket.on('data', (chunk: Buffer) => reader.push(chunk));
   socket.on('error', (err) => failAll(`control socket error: ${err.message}`));
-  socket.on('close', () => failAll('the running instance closed the connection'));
+  socket.on('close', () => failAll(refused ?? 'the running instance closed the connection'));
 
   const request = (name: RequestName, args: unknown): Promise<Reply> =>
     new Promise((resolve) => {
+      if (refused || socket.destroyed) {
+        resolve({ error: { code: 'unavailable', message: refused ?? 'the running instance closed the connection' } });
+        return;
+      }
       const id = nextId++;
       pending.set(id, resolve);
       socket.write(`${JSON.stringify({ id, name, args })}\n`);

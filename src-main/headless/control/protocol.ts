@@ -39,6 +39,17 @@ export const replyEnvelopeSchema = z.union([
 ]);
 export type ReplyEnvelope = z.output<typeof replyEnvelopeSchema>;
 
+/** The one line a client without the right secret gets before the server hangs up. */
+export const authRefusalSchema = z.strictObject({
+  id: z.null(),
+  error: z.strictObject({ code: z.literal('unauthorized'), message: z.string() }),
+});
+
+/** The first line every client sends. */
+export function authLine(secret: string): string {
+  return `${JSON.stringify({ auth: secret })}\n`;
+}
+
 /**
  * The socket for a data dir: `control.sock` inside it on Unix; on Windows a
  * named pipe (pipes live in their own namespace) named after a hash of the

@@ -1,7 +1,13 @@
 /**
- * The control socket of a running `nightshift run`: CLI commands connect to
- * it to reach the live core. Binding it is also the single-instance lock — a
- * second `run` on the same data dir finds it answering and refuses to start.
+ * The control socket of a running instance (`nightshift run` or the tray app):
+ * CLI commands connect to it to reach the live core. The single-instance lock
+ * is the data dir's instance lock (core/store/instance-lock.ts), taken before
+ * this is bound; the socket itself only refuses to steal a path that answers.
+ *
+ * Every connection must first send `{"auth":"<secret>"}` (control.secret, see
+ * secret.ts) as its first line, within AUTH_TIMEOUT_MS and AUTH_MAX_BYTES; a
+ * client that does not is answered with one error line and dropped, and no
+ * request of it is ever parsed.
  */
 import { chmod, unlink } from 'node:fs/promises';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
@@ -9,6 +15,11 @@ import type { Reply } from '../../api/dispatch';
 import { formatIssues } from '../../core/config';
 import { errorMessage } from '../../core/errors';
 import { LineReader, MAX_LINE_BYTES, type ReplyEnvelope, requestEnvelopeSchema } from './protocol';
+import { secretMatches } from './secret';
+
+/** Longest accepted first (auth) line: the secret is 43 characters. */
+export const AUTH_MAX_BYTES = 256;
+export const AUTH_TIMEOUT_MS = 5_000;
 
 /** Another process is serving this data dir's control socket. */
 export class InstanceRunningError extends Error {
@@ -19,7 +30,10 @@ export type Dispatch = (name: unknown, args: unknown) => Promise<Reply>;
 
 export interface ControlServerOptions {
   socketPath: string;
+  /** What a client must present first (control.secret). */
+  secret: string;
   dispatch: Dispatch;
+  authTimeoutMs?: number;
   maxLineBytes?: number;
   onError?(message: string): void;
 }
@@ -34,7 +48,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
   const server = createServer((socket) => {
     connections.add(socket);
     socket.on('close', () => connections.delete(socket));
-    serveConnection(socket, options);
+    authenticate(socket, options);
   });
   await listenExclusively(server, options.socketPath);
   // The data dir is already 0700; this also keeps the socket private if it is not.
@@ -96,7 +110,53 @@ export function isAnswering(socketPath: string, timeoutMs = 2000): Promise<boole
   });
 }
 
-function serveConnection(socket: Socket, options: ControlServerOptions): void {
+/**
+ * Reads the first line (at most AUTH_MAX_BYTES) and checks it against the
+ * secret before anything else of the peer's is looked at; bytes after it are
+ * the first requests.
+ */
+function authenticate(socket: Socket, options: ControlServerOptions): void {
+  let head = Buffer.alloc(0);
+  const refuse = (message: string) => {
+    socket.off('data', onData);
+    clearTimeout(timer);
+    // One line so an honest client without the secret learns why; then the connection is gone.
+    socket.end(`${JSON.stringify({ id: null, error: { code: 'unauthorized', message } })}\n`);
+    socket.destroySoon();
+  };
+  const timer = setTimeout(() => refuse('no credentials sent'), options.authTimeoutMs ?? AUTH_TIMEOUT_MS);
+  const onData = (chunk: Buffer) => {
+    head = Buffer.concat([head, chunk]);
+    const nl = head.indexOf(0x0a);
+    if (nl < 0) {
+      if (head.length > AUTH_MAX_BYTES) refuse('first line is not credentials');
+      return;
+    }
+    if (nl > AUTH_MAX_BYTES || !secretMatches(presentedSecret(head.subarray(0, nl)), options.secret)) {
+      refuse('wrong or missing control secret (read it from control.secret in the data dir)');
+      return;
+    }
+    socket.off('data', onData);
+    clearTimeout(timer);
+    const rest = head.subarray(nl + 1);
+    serveConnection(socket, options, rest);
+  };
+  socket.on('data', onData);
+  socket.on('close', () => clearTimeout(timer));
+  socket.on('error', () => socket.destroy());
+}
+
+function presentedSecret(line: Buffer): string {
+  try {
+    const parsed: unknown = JSON.parse(line.toString('utf8'));
+    if (parsed && typeof parsed === 'object' && 'auth' in parsed && typeof parsed.auth === 'string') return parsed.auth;
+  } catch {
+    // not JSON: not credentials
+  }
+  return '';
+}
+
+function serveConnection(socket: Socket, options: ControlServerOptions, firstBytes: Buffer): void {
   const send = (reply: ReplyEnvelope) => {
     if (!socket.destroyed) socket.write(`${JSON.stringify(reply)}\n`);
   };
@@ -113,9 +173,8 @@ function serveConnection(socket: Socket, options: ControlServerOptions): void {
       }),
     options.maxLineBytes,
   );
+  if (firstBytes.length > 0) reader.push(firstBytes);
   socket.on('data', (chunk: Buffer) => reader.push(chunk));
-  // A client that goes away mid-request is normal; nothing to report.
-  socket.on('error', () => socket.destroy());
 }
 
 /** One line in, one reply out; never throws for anything the peer sent. */
