@@ -26,6 +26,7 @@ export const BRIDGE_REQUEST_NAMES = [
   'rejectTask',
   'getSettings',
   'setSettings',
+  'resetDaemonTuning',
 ] as const satisfies readonly RequestName[];
 
 export const BRIDGE_EVENT_NAMES = ['snapshot', 'tick', 'session', 'settings'] as const satisfies readonly EventName[];

@@ -9,8 +9,17 @@
  * result type is carried as a phantom type parameter.
  */
 import { z } from 'zod';
-import type { DaemonSnapshot, SessionEventRow, SessionRow, Snapshot, Task, TaskStatus, TickRecord } from '../core/types';
-import { SESSION_STATES, TASK_STATUSES } from '../core/types';
+import type {
+  DaemonSnapshot,
+  SessionEventRow,
+  SessionRow,
+  Snapshot,
+  Task,
+  TaskStatus,
+  TickRecord,
+  TuningKey,
+} from '../core/types';
+import { SESSION_STATES, TASK_STATUSES, TUNING_KEYS } from '../core/types';
 
 // ---------------------------------------------------------------- shared shapes
 
@@ -22,13 +31,20 @@ export interface AppSettings {
   notifications: boolean;
 }
 
-/** The per-daemon knobs that can be changed at run time (persisted as overrides of the config file). */
-export interface DaemonTuning {
-  name: string;
+export interface TuningValues {
   pollIntervalMs: number;
   maxIdleBackoffMs: number;
   maxConcurrent: number;
   jitter: boolean;
+}
+
+/** The per-daemon knobs that can be changed at run time (persisted as overrides of the config file). */
+export interface DaemonTuning extends TuningValues {
+  name: string;
+  /** Keys whose value was saved from a view and overrides the config file ("overrides nightshift.json"). */
+  overridden: TuningKey[];
+  /** The config file's values: what `resetDaemonTuning` goes back to. */
+  configured: TuningValues;
 }
 
 export interface Settings {
@@ -42,6 +58,8 @@ export interface LocalTask extends Task {
   updated_at: string;
   /** Summary (done, in_review) or error (failed) from the last run. */
   result: string | null;
+  /** For a todo task no daemon can take: why (unknown queue or runtime, runtime unavailable, daemon paused). */
+  blocked: string | null;
 }
 
 const daemonName = z.string().min(1).max(64);
@@ -78,7 +96,10 @@ const unicodeText = (schema: z.ZodString) =>
 
 /** Task text is user data: bounded, but any (well-formed) Unicode is fine. */
 export const addTaskSchema = z.strictObject({
-  prompt: unicodeText(z.string().min(1, 'must not be empty').max(1_000_000)),
+  prompt: unicodeText(z.string().min(1, 'must not be empty').max(1_000_000)).refine(
+    (s) => s.trim() !== '',
+    'must not be blank (only whitespace)',
+  ),
   title: unicodeText(z.string().min(1).max(500)).optional(),
   cwd: unicodeText(z.string().min(1).max(4096)).optional(),
   repository: unicodeText(z.string().min(1).max(4096)).optional(),
@@ -140,6 +161,11 @@ export const requests = {
     z.strictObject({ app: appSettingsPatchSchema.optional(), daemons: z.array(daemonTuningPatchSchema).max(256).optional() }),
     true,
   ),
+  /** Drops a daemon's saved overrides (the given keys, or all) so the config file's values apply again. */
+  resetDaemonTuning: request<Settings>()(
+    z.strictObject({ name: daemonName, keys: z.array(z.enum(TUNING_KEYS)).min(1).max(TUNING_KEYS.length).optional() }),
+    true,
+  ),
 } as const;
 
 /** Events pushed from the core to every connected view. */
@@ -176,4 +202,4 @@ export function isEventName(name: unknown): name is EventName {
 }
 
 /** Task statuses a caller may filter by (re-exported for views). */
-export type { TaskStatus };
+export type { TaskStatus, TuningKey };

@@ -25,7 +25,12 @@ export function createSource(config: DaemonConfig, deps: FactoryDeps): TaskSourc
   const source = config.source;
   switch (source.kind) {
     case 'local':
-      return new LocalTaskSource(deps.queue, { queue: source.queue, review: source.review, worker: workerName(config.name) });
+      return new LocalTaskSource(deps.queue, {
+        queue: source.queue,
+        review: source.review,
+        worker: workerName(config.name),
+        runtime: config.runtime.kind,
+      });
     case 'http':
       return createHttpSource(source, { daemon: config.name, clock: deps.clock, logger: deps.logger });
     case 'postgres':

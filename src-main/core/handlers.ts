@@ -7,6 +7,7 @@ import { stat } from 'node:fs/promises';
 import type { LocalTask } from '../api/contract';
 import { ApiError, type ApiHandlers } from '../api/dispatch';
 import type { Supervisor } from './supervisor';
+import { refuseUnroutable, whyNoDaemonTakes } from './task-routing';
 import type { TaskStatus } from './types';
 
 export function createHandlers(sup: Supervisor): ApiHandlers {
@@ -54,13 +55,22 @@ export function createHandlers(sup: Supervisor): ApiHandlers {
       if (!sup.sessions.get(sessionId)) throw new ApiError('not_found', `no session "${sessionId}"`);
       return sup.sessions.events(sessionId);
     },
-    listTasks: (filter) => sup.queue.list(filter),
+    listTasks: (filter) => {
+      const tasks = sup.queue.list(filter);
+      const targets = sup.routeTargets();
+      if (targets.length === 0) return tasks;
+      for (const task of tasks) if (task.status === 'todo') task.blocked = whyNoDaemonTakes(task, targets);
+      return tasks;
+    },
     addTask: async (input) => {
+      const queue = input.queue ?? defaultQueue();
+      const refusal = refuseUnroutable({ queue, runtime: input.runtime }, sup.routeTargets());
+      if (refusal) throw new ApiError('bad_request', refusal);
       if (input.cwd) {
         const info = await stat(input.cwd).catch(() => null);
         if (!info?.isDirectory()) throw new ApiError('bad_request', `cwd: "${input.cwd}" is not a directory on this machine`);
       }
-      return sup.queue.add({ ...input, queue: input.queue ?? defaultQueue() });
+      return sup.queue.add({ ...input, queue });
     },
     cancelTask: ({ id }) => moveTask(id, ['todo', 'in_progress', 'in_review'], 'cancelled', 'cancel'),
     approveTask: ({ id }) => moveTask(id, ['in_review'], 'done', 'approve'),
@@ -76,6 +86,13 @@ export function createHandlers(sup: Supervisor): ApiHandlers {
       for (const patch of daemons ?? []) daemon(patch.name);
       if (app) sup.state.setAppSettings({ ...sup.state.appSettings(), ...app });
       for (const { name, ...patch } of daemons ?? []) sup.retune(name, patch);
+      const settings = sup.settings();
+      sup.emit('settings', settings);
+      return settings;
+    },
+    resetDaemonTuning: ({ name, keys }) => {
+      daemon(name);
+      sup.resetTuning(name, keys);
       const settings = sup.settings();
       sup.emit('settings', settings);
       return settings;

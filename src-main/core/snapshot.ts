@@ -6,13 +6,15 @@ import type { DaemonLoop } from './loop/daemon-loop';
 import type { SessionStore } from './sessions/session-store';
 import type { StateStore } from './store/state-store';
 import { type TickLog, utcDay } from './store/tick-log';
-import type { DaemonSnapshot, SlotView, TaskSource } from './types';
+import type { DaemonSnapshot, SlotView, TaskSource, TuningKey } from './types';
 
 export interface SnapshotDeps {
   sessions: SessionStore;
   ticks: TickLog;
   state: StateStore;
   now: number;
+  /** Tuning keys whose stored value overrides the config file. */
+  overridden: TuningKey[];
 }
 
 export function daemonSnapshot(loop: DaemonLoop, source: TaskSource, deps: SnapshotDeps): DaemonSnapshot {
@@ -40,12 +42,14 @@ export function daemonSnapshot(loop: DaemonLoop, source: TaskSource, deps: Snaps
   const requestsToday = deps.ticks.requestsOn(loop.name, deps.now);
   const sinceFirstTick = deps.ticks.firstTickOn(loop.name, deps.now);
   const fixedRequests = sinceFirstTick === null ? 0 : Math.floor((deps.now - sinceFirstTick) / tuning.pollIntervalMs) + 1;
+  const push = loop.push;
   return {
     name: loop.name,
     state: loop.state,
     paused: loop.isPaused,
     sourceKind: source.kind,
-    pushHealthy: source.pushHealthy?.() === true,
+    pushHealthy: push?.connected === true,
+    push,
     runtime: {
       name: loop.pool.runtimeName,
       available: availability?.available ?? true,
@@ -63,6 +67,8 @@ export function daemonSnapshot(loop: DaemonLoop, source: TaskSource, deps: Snaps
     blockedReason: loop.blockedReason,
     requestsToday,
     savedToday: Math.max(0, fixedRequests - requestsToday),
+    overridden: deps.overridden,
+    lastFailure: deps.sessions.lastFailure(loop.name),
   };
 }
 

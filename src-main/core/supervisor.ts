@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
-import type { Settings } from '../api/contract';
+import type { Settings, TuningValues } from '../api/contract';
 import type { ApiHandlers } from '../api/dispatch';
 import type { DaemonConfig, NightshiftConfig } from './config';
 import type { CoreEventName, CoreEvents, NightshiftCore } from './core-api';
@@ -22,7 +22,8 @@ import { LocalTaskQueue } from './sources/local-queue';
 import type { Db } from './store/db';
 import { StateStore } from './store/state-store';
 import { TickLog } from './store/tick-log';
-import type { Clock, Snapshot, TaskSource } from './types';
+import { type RouteTarget, whyNoDaemonTakes } from './task-routing';
+import { type Clock, type Snapshot, type TaskSource, TUNING_KEYS, type TuningKey } from './types';
 import { createWorkspacePort } from './workspace/port';
 
 /** Ended sessions and finished local tasks are kept this long for the views. */
@@ -127,15 +128,67 @@ export class Supervisor implements NightshiftCore {
 
   snapshot(): Snapshot {
     const now = this.options.clock.now();
-    const deps = { sessions: this.sessions, ticks: this.ticks, state: this.state, now };
-    return { at: now, daemons: [...this.daemons.values()].map(({ loop, source }) => daemonSnapshot(loop, source, deps)) };
+    const base = { sessions: this.sessions, ticks: this.ticks, state: this.state, now };
+    const daemons = [...this.daemons.values()].map(({ loop, source, config }) =>
+      daemonSnapshot(loop, source, { ...base, overridden: this.overriddenKeys(config.name) }),
+    );
+    return { at: now, live: this.started && !this.stopped, daemons, blockedTasks: this.blockedTasks() };
+  }
+
+  /** Every daemon as task routing sees it (queue, runtime, paused, availability). */
+  routeTargets(): RouteTarget[] {
+    return [...this.daemons.values()].map(({ config, loop }) => {
+      const availability = loop.runtimeAvailability;
+      return {
+        name: config.name,
+        queue: config.source.kind === 'local' ? config.source.queue : null,
+        runtime: loop.pool.runtimeName,
+        paused: loop.isPaused,
+        unavailable: availability && !availability.available ? availability.reason : null,
+      };
+    });
+  }
+
+  private blockedTasks(): Snapshot['blockedTasks'] {
+    const targets = this.routeTargets();
+    if (targets.length === 0) return [];
+    const blocked: Snapshot['blockedTasks'] = [];
+    for (const group of this.queue.todoGroups()) {
+      const reason = whyNoDaemonTakes(group, targets);
+      if (reason) blocked.push({ ...group, reason });
+    }
+    return blocked;
   }
 
   settings(): Settings {
     return {
       app: this.state.appSettings(),
-      daemons: [...this.daemons.values()].map(({ loop }) => ({ name: loop.name, ...loop.currentTuning })),
+      daemons: [...this.daemons.values()].map(({ loop, config }) => ({
+        name: loop.name,
+        ...loop.currentTuning,
+        overridden: this.overriddenKeys(config.name),
+        configured: configuredTuning(config),
+      })),
     };
+  }
+
+  /** Tuning keys saved from a view whose value differs from the config file's. */
+  overriddenKeys(name: string): TuningKey[] {
+    const daemon = this.daemons.get(name);
+    if (!daemon) return [];
+    const stored = this.state.tuning(name);
+    const configured = configuredTuning(daemon.config);
+    return TUNING_KEYS.filter((key) => stored[key] !== undefined && stored[key] !== configured[key]);
+  }
+
+  /** Forgets stored overrides (the given keys, or all): the config file's values apply again. */
+  resetTuning(name: string, keys: readonly TuningKey[] = TUNING_KEYS): void {
+    const daemon = this.daemons.get(name);
+    if (!daemon) return;
+    const stored = { ...this.state.tuning(name) };
+    for (const key of keys) delete stored[key];
+    this.state.setTuning(name, stored);
+    daemon.loop.retune(this.effectiveTuning(daemon.config));
   }
 
   /** Applies and persists per-daemon tuning on top of the config file. */
@@ -190,4 +243,13 @@ export class Supervisor implements NightshiftCore {
     }
     this.cancelPrune = this.options.clock.setTimer(() => this.prune(), PRUNE_EVERY_MS);
   }
+}
+
+function configuredTuning(config: DaemonConfig): TuningValues {
+  return {
+    pollIntervalMs: config.pollIntervalMs,
+    maxIdleBackoffMs: config.maxIdleBackoffMs,
+    maxConcurrent: config.maxConcurrent,
+    jitter: config.jitter,
+  };
 }

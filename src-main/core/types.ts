@@ -247,8 +247,45 @@ export interface TickRecord {
 
 // ---------------------------------------------------------------- snapshot
 
-export const DAEMON_STATES = ['running', 'backing_off', 'paused', 'error', 'unauthorized'] as const;
+/**
+ * working: an agent holds a slot. idle: nothing to do (waiting on push, or
+ * polling at the base interval). backing_off: polling, with the idle curve
+ * above its base. stopped: no instance runs these loops (offline status).
+ */
+export const DAEMON_STATES = ['working', 'idle', 'backing_off', 'paused', 'error', 'unauthorized', 'stopped'] as const;
 export type DaemonState = (typeof DAEMON_STATES)[number];
+
+/** The per-daemon knobs a view may change at run time (stored as overrides of the config file). */
+export const TUNING_KEYS = ['pollIntervalMs', 'maxIdleBackoffMs', 'maxConcurrent', 'jitter'] as const;
+export type TuningKey = (typeof TUNING_KEYS)[number];
+
+/** A push channel's health; null on a DaemonSnapshot whose source only polls. */
+export interface PushView {
+  connected: boolean;
+  /** Epoch ms since when push has been down (the daemon polls meanwhile); null while connected. */
+  downSince: number | null;
+}
+
+/** The newest failed run of a daemon, for "last failure" displays. */
+export interface FailureView {
+  sessionId: string;
+  taskId: string;
+  taskTitle: string;
+  /** The whole reason as recorded (views show its first line). */
+  reason: string;
+  /** Epoch ms. */
+  at: number;
+}
+
+/** Todo tasks no daemon of this instance can take, grouped by what they ask for. */
+export interface BlockedTasks {
+  queue: string;
+  /** The runtime the tasks ask for; null when any runtime would do. */
+  runtime: string | null;
+  count: number;
+  /** Why no daemon takes them: unknown queue, unknown runtime, runtime unavailable, daemon paused. */
+  reason: string;
+}
 
 export interface SlotView {
   sessionId: string;
@@ -272,7 +309,9 @@ export interface DaemonSnapshot {
   state: DaemonState;
   paused: boolean;
   sourceKind: string;
+  /** Same as `push?.connected === true`; kept for older views. */
   pushHealthy: boolean;
+  push: PushView | null;
   runtime: RuntimeView;
   maxConcurrent: number;
   pollIntervalMs: number;
@@ -288,9 +327,15 @@ export interface DaemonSnapshot {
   requestsToday: number;
   /** Requests a fixed pollIntervalMs poll would have made today, minus requestsToday. */
   savedToday: number;
+  /** Tuning values saved from a view that override the config file (see `resetDaemonTuning`). */
+  overridden: TuningKey[];
+  lastFailure: FailureView | null;
 }
 
 export interface Snapshot {
   at: number;
+  /** false: no instance runs the loops (read from the database); every daemon is `stopped`. */
+  live: boolean;
   daemons: DaemonSnapshot[];
+  blockedTasks: BlockedTasks[];
 }

@@ -12,5 +12,5 @@ export function slot(state: SlotView['state'], id = 's1'): SlotView {
 }
 
 export function snapshotOf(...daemons: DaemonSnapshot[]): Snapshot {
-  return { at: 1_000_000, daemons };
+  return { at: 1_000_000, live: true, daemons, blockedTasks: [] };
 }

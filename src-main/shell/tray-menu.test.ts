@@ -15,9 +15,14 @@ const labels = (items: TrayMenuItem[]) =>
 
 describe('buildTrayMenu', () => {
   it('lists one running daemon with Pause and Wake now, then the global items', () => {
-    const items = buildTrayMenu(snapshotOf(daemon('local', { slots: [slot('busy')] })), settings, 'darwin', NOW);
+    const items = buildTrayMenu(
+      snapshotOf(daemon('local', { state: 'working', slots: [slot('busy')] })),
+      settings,
+      'darwin',
+      NOW,
+    );
     expect(labels(items)).toEqual([
-      'local — running · 1/2 busy (off)',
+      'local — working · 1/2 busy (off)',
       '    Pause',
       '    Wake now',
       '---',

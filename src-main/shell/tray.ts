@@ -26,7 +26,7 @@ export interface TrayControllerOptions {
 export class TrayController {
   private readonly tray: Tray;
   private readonly render: Throttled;
-  private snapshot: Snapshot = { at: 0, daemons: [] };
+  private snapshot: Snapshot = { at: 0, live: false, daemons: [], blockedTasks: [] };
   private settings: AppSettings = { startAtLogin: false, pauseOnBattery: false, notifications: true };
   private shown = { icon: '', tooltip: '', menu: '' };
   private menu: Menu | null = null;

@@ -131,7 +131,12 @@ describe('loadInitial + connectStore', () => {
 
     core.emit('tick', tick(now));
     core.emit('session', session('s1', 1, 9, 'closed'));
-    core.emit('snapshot', { at: now, daemons: [fakeDaemon('local', { paused: true, state: 'paused' })] });
+    core.emit('snapshot', {
+      at: now,
+      live: true,
+      blockedTasks: [],
+      daemons: [fakeDaemon('local', { paused: true, state: 'paused' })],
+    });
     expect(store.getState().ticks.local!.map((t) => t.at)).toEqual([now - 1000, now]);
     expect(store.getState().sessions.s1!.state).toBe('closed');
     expect(store.getState().snapshot?.daemons[0]?.state).toBe('paused');

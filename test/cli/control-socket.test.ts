@@ -112,7 +112,7 @@ describe('control socket', () => {
     });
     expect(byId(2)).toEqual({ id: 2, error: { code: 'unknown_method', message: 'unknown request "dropTables"' } });
     expect(byId(3)).toMatchObject({ error: { code: 'bad_request', message: expect.stringMatching(/unknown key "extra"/) } });
-    expect(byId(4)).toEqual({ id: 4, result: { at: 1, daemons: [] } });
+    expect(byId(4)).toEqual({ id: 4, result: { at: 1, live: true, daemons: [], blockedTasks: [] } });
   });
 
   it('turns a handler crash into an internal error reply, not a dead server', async () => {
@@ -120,7 +120,7 @@ describe('control socket', () => {
     const [reply] = await rawExchange('{"id":9,"name":"listSessions","args":{}}\n', 1);
     expect(reply).toEqual({ id: 9, error: { code: 'internal', message: 'database is locked' } });
     const conn = await connectControl(socketPath, SECRET);
-    expect(await conn!.api.getSnapshot({})).toEqual({ at: 1, daemons: [] });
+    expect(await conn!.api.getSnapshot({})).toEqual({ at: 1, live: true, daemons: [], blockedTasks: [] });
     conn!.close();
   });
 
@@ -169,7 +169,7 @@ describe('control socket', () => {
     expect(await connectControl(socketPath, SECRET)).toBeNull();
     await start();
     const conn = await connectControl(socketPath, SECRET);
-    expect(await conn!.api.getSnapshot({})).toEqual({ at: 1, daemons: [] });
+    expect(await conn!.api.getSnapshot({})).toEqual({ at: 1, live: true, daemons: [], blockedTasks: [] });
     conn!.close();
   });
 

@@ -12,7 +12,7 @@ export function fakeHandlers(): ApiHandlers & { tasks: LocalTask[] } {
   };
   return {
     tasks,
-    getSnapshot: () => ({ at: 1, daemons: [] }),
+    getSnapshot: () => ({ at: 1, live: true, daemons: [], blockedTasks: [] }),
     addTask: (args) => {
       const now = new Date(0).toISOString();
       const task: LocalTask = {
@@ -23,6 +23,7 @@ export function fakeHandlers(): ApiHandlers & { tasks: LocalTask[] } {
         queue: args.queue ?? 'default',
         created_at: now,
         updated_at: now,
+        blocked: null,
         result: null,
       };
       tasks.push(task);
@@ -36,6 +37,7 @@ export function fakeHandlers(): ApiHandlers & { tasks: LocalTask[] } {
       return task;
     },
     pauseDaemon: unavailable,
+    resetDaemonTuning: unavailable,
     wakeDaemon: unavailable,
     pauseAll: unavailable,
     wakeAll: unavailable,

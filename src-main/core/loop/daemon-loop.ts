@@ -16,7 +16,7 @@ import { RuntimePool } from '../pool';
 import type { SessionStore } from '../sessions/session-store';
 import type { StateStore } from '../store/state-store';
 import type { TickLog } from '../store/tick-log';
-import type { AgentRuntime, Availability, Clock, DaemonState, DelayReason, TaskSource, TickRecord } from '../types';
+import type { AgentRuntime, Availability, Clock, DaemonState, DelayReason, PushView, TaskSource, TickRecord } from '../types';
 import type { WorkspacePort } from '../workspace-port';
 import { type LoopContext, runtimePauseKey, slotsInUse } from './context';
 import { dispatch } from './dispatcher';
@@ -75,6 +75,8 @@ export class DaemonLoop {
   private availability: Availability | null = null;
   private availabilityAt = -Infinity;
   private requestsSeen = 0;
+  /** When push was last seen going down (sampled on every wake: each health change wakes the loop). */
+  private pushDownSince: number | null = null;
 
   nextTickAt: number | null = null;
   lastTickAt: number | null = null;
@@ -125,6 +127,7 @@ export class DaemonLoop {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.pushDownSince = this.options.clock.now();
     this.connectSource();
     if (!this.paused) this.schedule(0);
     this.options.onChange();
@@ -132,7 +135,11 @@ export class DaemonLoop {
 
   /** Push channels and lease renewals: the source traffic that runs beside the tick. */
   private connectSource(): void {
-    this.unwatch ??= this.options.source.watch?.(() => this.requestTick()) ?? null;
+    this.unwatch ??=
+      this.options.source.watch?.(() => {
+        this.samplePush();
+        this.requestTick();
+      }) ?? null;
     this.cancelHeartbeat ??= startLeaseHeartbeat(this.ctx);
   }
 
@@ -190,6 +197,11 @@ export class DaemonLoop {
 
   // ---------------------------------------------------------------- state for views
 
+  /** True between start() and stop(): false in an offline core that only reads the database. */
+  get isRunning(): boolean {
+    return this.running;
+  }
+
   get isPaused(): boolean {
     return this.paused;
   }
@@ -211,11 +223,33 @@ export class DaemonLoop {
     return this.idle.currentMs;
   }
 
+  /**
+   * What the daemon is doing, in the words the views use. An agent at work
+   * wins over everything but a pause; a daemon waiting on healthy push is
+   * idle whatever its idle curve says (it is not polling); `backing_off`
+   * only while it polls with the curve above its base.
+   */
   get state(): DaemonState {
+    if (!this.running) return 'stopped';
     if (this.paused) return 'paused';
     if (this.unauthorized) return 'unauthorized';
     if (this.lastError) return 'error';
-    return this.idle.currentMs > this.tuning.pollIntervalMs ? 'backing_off' : 'running';
+    if (this.pool.activeCount > 0) return 'working';
+    if (this.push?.connected) return 'idle';
+    return this.idle.currentMs > this.tuning.pollIntervalMs ? 'backing_off' : 'idle';
+  }
+
+  /** Push health of the source; null when it only polls. */
+  get push(): PushView | null {
+    if (!this.options.source.pushHealthy || !this.running) return null;
+    this.samplePush();
+    return { connected: this.pushDownSince === null, downSince: this.pushDownSince };
+  }
+
+  private samplePush(): void {
+    const healthy = this.options.source.pushHealthy?.() === true;
+    if (healthy) this.pushDownSince = null;
+    else this.pushDownSince ??= this.options.clock.now();
   }
 
   // ---------------------------------------------------------------- scheduling
@@ -270,6 +304,7 @@ export class DaemonLoop {
     const startedAt = clock.now();
     const byWake = this.wakeRequested;
     this.wakeRequested = false;
+    this.samplePush();
     let dispatched = 0;
     let reason: DelayReason;
     let delayMs: number | null;

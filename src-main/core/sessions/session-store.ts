@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/db';
 import { StatementCache } from '../store/statements';
-import type { SessionEventRow, SessionOutcome, SessionRow, SessionState } from '../types';
+import type { FailureView, SessionEventRow, SessionOutcome, SessionRow, SessionState } from '../types';
 import { nextState, type SessionEvent } from './transitions';
 
 /** Fields a transition may change besides the state. */
@@ -194,6 +194,18 @@ export class SessionStore {
     }
     const sql = `SELECT * FROM sessions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`;
     return (this.sql.get(sql).all(...values, filter.limit ?? 200) as Row[]).map(toSession);
+  }
+
+  /** The newest failed run of a daemon (state `failed`, or a failure still being reported). */
+  lastFailure(daemon: string): FailureView | null {
+    const row = this.sql
+      .get(
+        `SELECT id, task_id, task_title, result, updated_at FROM sessions
+         WHERE daemon = ? AND state IN ('completing', 'failed') AND outcome = 'failed' ORDER BY updated_at DESC, id DESC LIMIT 1`,
+      )
+      .get(daemon) as { id: string; task_id: string; task_title: string; result: string | null; updated_at: number } | undefined;
+    if (!row) return null;
+    return { sessionId: row.id, taskId: row.task_id, taskTitle: row.task_title, reason: row.result ?? '', at: row.updated_at };
   }
 
   events(sessionId: string): SessionEventRow[] {

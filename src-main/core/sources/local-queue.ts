@@ -110,11 +110,31 @@ export class LocalTaskQueue {
     return (this.sql.get(sql).all(...values, filter.limit ?? 500) as Row[]).map(toTask);
   }
 
-  claimable(queue: string, limit: number): LocalTask[] {
-    const rows = this.sql
-      .get(`SELECT * FROM tasks WHERE queue = ? AND status = 'todo' ORDER BY seq LIMIT ?`)
-      .all(queue, limit) as Row[];
+  /**
+   * Oldest todo tasks of `queue` that a daemon running `runtime` may take.
+   * The runtime filter is in the query so that tasks asking for another
+   * runtime never fill the batch and hide the ones behind them.
+   */
+  claimable(queue: string, limit: number, runtime?: string): LocalTask[] {
+    const rows = (
+      runtime === undefined
+        ? this.sql.get(`SELECT * FROM tasks WHERE queue = ? AND status = 'todo' ORDER BY seq LIMIT ?`).all(queue, limit)
+        : this.sql
+            .get(
+              `SELECT * FROM tasks WHERE queue = ? AND status = 'todo' AND (runtime IS NULL OR runtime = ?) ORDER BY seq LIMIT ?`,
+            )
+            .all(queue, runtime, limit)
+    ) as Row[];
     return rows.map(toTask);
+  }
+
+  /** Todo tasks counted by what they ask for (queue, runtime): the input of "why is nothing taking this". */
+  todoGroups(): { queue: string; runtime: string | null; count: number }[] {
+    return this.sql
+      .get(
+        `SELECT queue, runtime, COUNT(*) AS count FROM tasks WHERE status = 'todo' GROUP BY queue, runtime ORDER BY queue, runtime`,
+      )
+      .all() as { queue: string; runtime: string | null; count: number }[];
   }
 
   /**
@@ -197,6 +217,7 @@ function toTask(r: Row): LocalTask {
     created_at: r.created_at,
     updated_at: r.updated_at,
     result: r.result,
+    blocked: null,
   };
   if (r.runtime) task.runtime = r.runtime;
   if (r.cwd) task.cwd = r.cwd;
@@ -206,6 +227,6 @@ function toTask(r: Row): LocalTask {
 
 /** The protocol's Task, without the local-only fields. */
 export function toProtocolTask(t: LocalTask): Task {
-  const { queue: _q, updated_at: _u, result: _r, ...task } = t;
+  const { queue: _q, updated_at: _u, result: _r, blocked: _b, ...task } = t;
   return task;
 }

@@ -11,6 +11,8 @@ export interface LocalSourceOptions {
   /** Completed tasks wait in `in_review` for Approve / Reject. */
   review: boolean;
   worker: string;
+  /** The daemon's runtime name: tasks asking for another runtime are not listed. */
+  runtime?: string;
   /** Backstop poll while push works (the local push cannot drop, but a second process may write). */
   reconcileIntervalMs?: number;
 }
@@ -31,7 +33,7 @@ export class LocalTaskSource implements TaskSource {
 
   async listClaimable(): Promise<Task[]> {
     this.requests++;
-    return this.queue.claimable(this.options.queue, CLAIM_BATCH).map(toProtocolTask);
+    return this.queue.claimable(this.options.queue, CLAIM_BATCH, this.options.runtime).map(toProtocolTask);
   }
 
   async claim(id: string): Promise<ClaimResult> {

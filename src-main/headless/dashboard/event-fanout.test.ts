@@ -17,7 +17,7 @@ function recordingClient(bufferedAmount = 0) {
   return { client, sent };
 }
 
-const snapshot = (at: number): Snapshot => ({ at, daemons: [] });
+const snapshot = (at: number): Snapshot => ({ at, live: true, daemons: [], blockedTasks: [] });
 
 describe('event fanout', () => {
   it('sends at most one snapshot per throttle window, always the latest', async () => {

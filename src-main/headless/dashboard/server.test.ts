@@ -256,7 +256,7 @@ describe('WebSocket', () => {
       push: null,
     };
     for (let i = 0; i < 5; i++) core.emit('tick', { ...tick, at: i });
-    for (let i = 0; i < 30; i++) core.emit('snapshot', { at: i, daemons: [] });
+    for (let i = 0; i < 30; i++) core.emit('snapshot', { at: i, live: true, daemons: [], blockedTasks: [] });
     for (const client of [a, b]) {
       await waitFor(
         () => (client.messages.filter((m) => m.type === 'event' && m.name === 'tick').length === 5 ? true : undefined),

@@ -19,9 +19,11 @@ export function slotBoxes(daemon: Pick<DaemonSnapshot, 'slots' | 'maxConcurrent'
 }
 
 export const DAEMON_STATE_LABELS: Record<DaemonState, string> = {
-  running: 'running',
+  working: 'working',
+  idle: 'idle',
   backing_off: 'backing off',
   paused: 'paused',
   error: 'error',
   unauthorized: 'unauthorized',
+  stopped: 'stopped',
 };

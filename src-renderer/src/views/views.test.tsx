@@ -26,7 +26,7 @@ describe('DaemonCard', () => {
   it('shows state, slots naming their task, countdown, requests and savings', async () => {
     await renderDashboard(<DaemonCard daemon={daemon} now={10_000} />);
     const card = screen.getByTestId('daemon-card-local');
-    expect(within(card).getByTestId('daemon-state').textContent).toBe('running');
+    expect(within(card).getByTestId('daemon-state').textContent).toBe('idle');
     expect(
       within(card)
         .getAllByTestId('slot')
@@ -48,7 +48,7 @@ describe('DaemonCard', () => {
     expect(core.calls).toContain('pauseDaemon');
     expect(store.getState().snapshot?.daemons[0]?.paused).toBe(true);
     fireEvent.click(screen.getByRole('button', { name: 'Resume' }));
-    await waitFor(() => expect(screen.getByTestId('daemon-state').textContent).toBe('running'));
+    await waitFor(() => expect(screen.getByTestId('daemon-state').textContent).toBe('idle'));
     expect(core.calls.filter((c) => c === 'wakeDaemon')).toHaveLength(1);
   });
 

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { REQUEST_NAMES, type RequestName } from '../../../src-main/api/contract';
-import { SESSION_STATES, TASK_STATUSES } from '../../../src-main/core/types';
+import { SESSION_STATES, TASK_STATUSES, TUNING_KEYS } from '../../../src-main/core/types';
 import { DAEMON } from './fuzz-core';
 
 const ODD = [
@@ -62,13 +62,19 @@ export const validArgs: Record<RequestName, fc.Arbitrary<unknown>> = {
     prompt: fc.oneof({ weight: 40, arbitrary: oddText(2_000) }, { weight: 1, arbitrary: hugeText }),
     title: opt(oddText(600)),
     cwd: opt(fc.oneof(fc.constant(process.cwd()), oddText(100))),
-    runtime: opt(oddText(70)),
-    queue: opt(fc.oneof(fc.constant('default'), oddText(70))),
+    // Mostly what the fuzz core's daemon takes (queue "default", runtime "command"): an
+    // unknown queue or runtime is refused by the handler (bad_request, nothing written).
+    runtime: opt(fc.oneof({ weight: 3, arbitrary: fc.constant('command') }, { weight: 1, arbitrary: oddText(70) })),
+    queue: opt(fc.oneof({ weight: 3, arbitrary: fc.constant('default') }, { weight: 1, arbitrary: oddText(70) })),
   }),
   cancelTask: record({ id: oddText(250) }),
   approveTask: record({ id: oddText(250) }),
   rejectTask: record({ id: oddText(250), reason: oddText(500) }),
   getSettings: fc.constant({}),
+  resetDaemonTuning: record({
+    name: daemonName,
+    keys: opt(fc.subarray([...TUNING_KEYS], { minLength: 1 })),
+  }),
   setSettings: record({
     app: opt(record({ startAtLogin: opt(fc.boolean()), pauseOnBattery: opt(fc.boolean()), notifications: opt(fc.boolean()) })),
     daemons: opt(

@@ -19,10 +19,11 @@ export interface FakeCore extends NightshiftCore {
 export function fakeDaemon(name: string, overrides: Partial<DaemonSnapshot> = {}): DaemonSnapshot {
   return {
     name,
-    state: 'running',
+    state: 'idle',
     paused: false,
     sourceKind: 'local',
     pushHealthy: true,
+    push: { connected: true, downSince: null },
     runtime: { name: 'command', available: true, reason: null, pausedUntil: null },
     maxConcurrent: 2,
     pollIntervalMs: 10_000,
@@ -35,6 +36,8 @@ export function fakeDaemon(name: string, overrides: Partial<DaemonSnapshot> = {}
     blockedReason: null,
     requestsToday: 0,
     savedToday: 0,
+    overridden: [],
+    lastFailure: null,
     ...overrides,
   };
 }
@@ -43,19 +46,21 @@ export function createFakeCore(initial: { daemons?: DaemonSnapshot[]; ticks?: Ti
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const daemons = initial.daemons ?? [fakeDaemon('local')];
   const state: FakeCore['state'] = {
-    snapshot: { at: Date.now(), daemons },
+    snapshot: { at: Date.now(), live: true, daemons, blockedTasks: [] },
     ticks: initial.ticks ?? [],
     sessions: [],
     tasks: [],
     settings: {
       app: { startAtLogin: false, pauseOnBattery: false, notifications: true },
-      daemons: daemons.map((d) => ({
-        name: d.name,
-        pollIntervalMs: d.pollIntervalMs,
-        maxIdleBackoffMs: d.maxIdleBackoffMs,
-        maxConcurrent: d.maxConcurrent,
-        jitter: d.jitter,
-      })),
+      daemons: daemons.map((d) => {
+        const values = {
+          pollIntervalMs: d.pollIntervalMs,
+          maxIdleBackoffMs: d.maxIdleBackoffMs,
+          maxConcurrent: d.maxConcurrent,
+          jitter: d.jitter,
+        };
+        return { name: d.name, ...values, overridden: [], configured: { ...values } };
+      }),
     },
   };
   const calls: string[] = [];
@@ -74,7 +79,7 @@ export function createFakeCore(initial: { daemons?: DaemonSnapshot[]; ticks?: Ti
   };
   const setPaused = (d: DaemonSnapshot, paused: boolean) => {
     d.paused = paused;
-    d.state = paused ? 'paused' : 'running';
+    d.state = paused ? 'paused' : 'idle';
     emit('snapshot', state.snapshot);
     return d;
   };
@@ -109,6 +114,7 @@ export function createFakeCore(initial: { daemons?: DaemonSnapshot[]; ticks?: Ti
         updated_at: now,
         queue: args.queue ?? 'default',
         result: null,
+        blocked: null,
       };
       state.tasks.push(added);
       return added;
@@ -123,7 +129,19 @@ export function createFakeCore(initial: { daemons?: DaemonSnapshot[]; ticks?: Ti
         const tuning = state.settings.daemons.find((d) => d.name === patch.name);
         if (!tuning) throw new ApiError('not_found', `no daemon named "${patch.name}"`);
         Object.assign(tuning, patch);
+        const { name: _name, ...values } = patch;
+        tuning.overridden = [...new Set([...tuning.overridden, ...(Object.keys(values) as (keyof typeof values)[])])].filter(
+          (key) => tuning[key] !== tuning.configured[key],
+        );
       }
+      emit('settings', state.settings as EventPayloads['settings']);
+      return state.settings;
+    },
+    resetDaemonTuning: ({ name, keys }) => {
+      const tuning = state.settings.daemons.find((d) => d.name === name);
+      if (!tuning) throw new ApiError('not_found', `no daemon named "${name}"`);
+      for (const key of keys ?? tuning.overridden) Object.assign(tuning, { [key]: tuning.configured[key] });
+      tuning.overridden = tuning.overridden.filter((key) => keys !== undefined && !keys.includes(key));
       emit('settings', state.settings as EventPayloads['settings']);
       return state.settings;
     },
