@@ -18,6 +18,7 @@ import { createStreamLogger } from './core/log';
 import { parseLaunchOptions } from './shell/launch-options';
 import { startTrayApp, type TrayApp } from './shell/tray-app';
 import type { Platform } from './shell/tray-state';
+import { loadElectronUpdater } from './shell/updates';
 
 /**
  * Run from source, node_modules holds better-sqlite3 built for Node (the tests
@@ -98,6 +99,12 @@ if (!app.requestSingleInstanceLock()) {
         clock: systemClock,
         logger,
         requestQuit: () => app.quit(),
+        updates: {
+          isPackaged: app.isPackaged,
+          env: process.env,
+          stateFile: join(userData, 'updates.json'),
+          load: loadElectronUpdater,
+        },
       });
     })
     .catch((err: unknown) => {

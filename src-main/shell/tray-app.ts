@@ -22,6 +22,8 @@ import { hardenSession } from './security';
 import { TrayController } from './tray';
 import type { TrayAction } from './tray-menu';
 import type { Platform } from './tray-state';
+import { startUpdates, type UpdatesWiring } from './updates';
+import { runningAgentsOf, type UpdateStatus, updateMenuItem } from './updates-policy';
 import { DashboardWindow } from './window';
 
 export interface ShellPaths {
@@ -43,6 +45,8 @@ export interface TrayAppDeps {
   logger: Logger;
   /** Asks the app to quit (app.quit); the before-quit handler then calls shutdown(). */
   requestQuit(): void;
+  /** electron-updater, for a packaged app (absent: no updates, no menu line). */
+  updates?: UpdatesWiring;
 }
 
 export interface TrayApp {
@@ -104,6 +108,10 @@ export async function startTrayApp(deps: TrayAppDeps): Promise<TrayApp> {
         return run('start at login', async () => h.setSettings({ app: { startAtLogin: action.value } }));
       case 'openDashboard':
         return window.show();
+      case 'checkForUpdates':
+        return run('update check', async () => updates?.check('user'));
+      case 'installUpdate':
+        return updates?.install();
       case 'quit':
         return deps.requestQuit();
     }
@@ -112,9 +120,25 @@ export async function startTrayApp(deps: TrayAppDeps): Promise<TrayApp> {
   const tray = new TrayController({ platform, resourcesDir: deps.paths.resourcesDir, clock: deps.clock, onAction });
   tray.update(snapshot, settings);
 
+  let updateStatus: UpdateStatus = { kind: 'idle' };
+  const showUpdateLine = () => {
+    if (updates) tray.setExtras([updateMenuItem(updateStatus, runningAgentsOf(snapshot))]);
+  };
+  const updates = await startUpdates(deps.updates, {
+    clock: deps.clock,
+    runningAgents: () => runningAgentsOf(snapshot),
+    onStatus: (status) => {
+      updateStatus = status;
+      showUpdateLine();
+    },
+    log,
+  });
+  showUpdateLine();
+
   const unsubscribe = [
     core.on('snapshot', (next) => {
       snapshot = next;
+      showUpdateLine();
       tray.update(next);
       outbox.push('snapshot', next);
     }),
@@ -166,6 +190,7 @@ export async function startTrayApp(deps: TrayAppDeps): Promise<TrayApp> {
     shutdown(options = {}) {
       stopping ??= (async () => {
         for (const off of [...unsubscribe, ...powerListeners]) off();
+        updates?.stop();
         unregisterIpc();
         tray.destroy();
         window.destroy();

@@ -14,6 +14,8 @@ export type TrayAction =
   | { type: 'wakeAll' }
   | { type: 'openDashboard' }
   | { type: 'setStartAtLogin'; value: boolean }
+  | { type: 'checkForUpdates' }
+  | { type: 'installUpdate' }
   | { type: 'quit' };
 
 export interface TrayMenuItem {
@@ -27,7 +29,14 @@ export interface TrayMenuItem {
 
 const separator = (id: string): TrayMenuItem => ({ id, type: 'separator' });
 
-export function buildTrayMenu(snapshot: Snapshot, settings: AppSettings, platform: Platform, now: number): TrayMenuItem[] {
+/** `extras` (the update line, shell/updates-policy.ts) go just above Quit. */
+export function buildTrayMenu(
+  snapshot: Snapshot,
+  settings: AppSettings,
+  platform: Platform,
+  now: number,
+  extras: TrayMenuItem[] = [],
+): TrayMenuItem[] {
   const items: TrayMenuItem[] = [];
   // AppIndicator shows no tooltip, so Linux gets the status as the first (inert) line.
   if (platform === 'linux') {
@@ -80,6 +89,7 @@ export function buildTrayMenu(snapshot: Snapshot, settings: AppSettings, platfor
       checked: settings.startAtLogin,
       action: { type: 'setStartAtLogin', value: !settings.startAtLogin },
     },
+    ...extras,
     separator('sep-quit'),
     { id: 'quit', type: 'normal', label: platform === 'darwin' ? 'Quit Nightshift' : 'Quit', action: { type: 'quit' } },
   );

@@ -30,6 +30,7 @@ export class TrayController {
   private settings: AppSettings = { startAtLogin: false, pauseOnBattery: false, notifications: true };
   private shown = { icon: '', tooltip: '', menu: '' };
   private menu: Menu | null = null;
+  private extras: TrayMenuItem[] = [];
 
   constructor(private readonly options: TrayControllerOptions) {
     const file = trayIconFile('idle', options.platform);
@@ -55,6 +56,12 @@ export class TrayController {
     this.render();
   }
 
+  /** Extra menu lines (the update line); the menu is rebuilt only if they changed. */
+  setExtras(items: TrayMenuItem[]): void {
+    this.extras = items;
+    this.render();
+  }
+
   destroy(): void {
     this.render.cancel();
     if (!this.tray.isDestroyed()) this.tray.destroy();
@@ -75,7 +82,7 @@ export class TrayController {
       this.tray.setToolTip(tooltip);
       this.shown.tooltip = tooltip;
     }
-    const items = buildTrayMenu(this.snapshot, this.settings, platform, now);
+    const items = buildTrayMenu(this.snapshot, this.settings, platform, now, this.extras);
     const key = JSON.stringify(items);
     if (key !== this.shown.menu) {
       this.menu = Menu.buildFromTemplate(items.map((item) => this.toElectron(item)));
