@@ -1,12 +1,14 @@
 /**
- * After a crash, agents of the dead run may still be alive (they lead their
- * own process groups, so our death did not take them along). Before any
- * session is resumed, their groups are killed, or two agents would work on
- * one task.
+ * After a crash, agents of the dead run that cannot be adopted (reconcile.ts)
+ * may still be alive (they lead their own process groups, so our death did
+ * not take them along). Before their sessions resume, their groups are
+ * killed, or two agents would work on one task.
  *
- * A stored pid may have been reused by an unrelated process since; on Linux
- * we therefore only kill processes whose environment carries our session id
- * (every agent gets NIGHTSHIFT_SESSION_ID). Elsewhere we trust the pid.
+ * This is the fallback for agents without a usable run folder (whose
+ * wrapper's pid and start time identify them). A stored pid alone may have
+ * been reused by an unrelated process since, so it is never trusted: on Linux
+ * only processes whose environment carries the session id (every agent gets
+ * NIGHTSHIFT_SESSION_ID) are killed; elsewhere nothing is.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import type { Logger } from './log';
@@ -27,8 +29,6 @@ export async function killLeftoverAgents(sessions: readonly LeftoverSession[], l
     for (const proc of await scanProc()) {
       if (proc.sessionId && ids.has(proc.sessionId)) groups.add(proc.pgid);
     }
-  } else {
-    for (const s of sessions) if (s.pid && isAlive(s.pid)) groups.add(s.pid);
   }
   const killed: number[] = [];
   for (const pgid of groups) {
@@ -43,15 +43,6 @@ export async function killLeftoverAgents(sessions: readonly LeftoverSession[], l
   }
   await waitGone(killed);
   return killed;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 async function waitGone(groups: number[]): Promise<void> {

@@ -1,10 +1,14 @@
 /**
  * A daemon's bounded set of running agents. The pool knows processes, not
- * tasks' fates: it starts a run, enforces the per-task timeout, keeps the
- * last output lines in the session row, and hands every exit to the loop.
+ * tasks' fates: it starts a run (or adopts one a crashed runner started),
+ * enforces the per-task timeout, keeps the last output lines in the session
+ * row, and hands every exit to the loop. A run's folder is removed once its
+ * outcome is in the database.
  */
-import { join } from 'node:path';
+import { rm, rmdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Logger } from './log';
+import { runDirOf } from './runtimes/run-folder';
 import type { SessionStore } from './sessions/session-store';
 import type { AgentEvent, AgentHandle, AgentOutcome, AgentRuntime, Clock, SessionRow, StopReason, Task } from './types';
 
@@ -32,14 +36,26 @@ export interface PoolOptions {
   logger: Logger;
   /** Directory for per-session log files. */
   logDir: string;
+  /** Directory for run folders (default: `runs` next to `logDir`). */
+  runsDir?: string;
   /** Everything the agent said that the loop must act on (resume token, rate limit). */
   onAgentEvent(sessionId: string, event: AgentEvent): void;
   /** Called once per run, after the process group is gone. */
   onExit(run: RunningAgent, outcome: AgentOutcome): void;
 }
 
+/** A run found at restart that can be adopted (see reconcile.ts). */
+export interface AdoptableRun {
+  runDir: string;
+  pid: number;
+  startTime: string | null;
+  /** When it started, by the clock of the runner that started it. */
+  startedAt: number;
+}
+
 interface Entry extends RunningAgent {
   handle: AgentHandle;
+  runDir: string;
   output: string[];
   cancelTimeout: () => void;
   cancelFlush: (() => void) | null;
@@ -75,20 +91,21 @@ export class RuntimePool {
     }));
   }
 
+  get canAdopt(): boolean {
+    return this.options.runtime.adopt !== undefined;
+  }
+
+  private get runsDir(): string {
+    return this.options.runsDir ?? join(dirname(this.options.logDir), 'runs');
+  }
+
   /** Starts an agent for a session already in `active`. */
   start(request: RunRequest): RunningAgent {
     const { session, task } = request;
     const { runtime, sessions, clock } = this.options;
     const logPath = session.logPath ?? join(this.options.logDir, `${session.id}.log`);
-    const entry = {
-      sessionId: session.id,
-      taskId: task.id,
-      taskTitle: task.title,
-      startedAt: clock.now(),
-      output: [...session.lastOutput],
-      cancelFlush: null,
-    } as unknown as Entry;
-
+    const runDir = runDirOf(this.runsDir, session.id, session.attempt);
+    const entry = this.newEntry(session, clock.now(), runDir);
     const handle = runtime.start({
       sessionId: session.id,
       task,
@@ -97,20 +114,71 @@ export class RuntimePool {
       resumeToken: session.resumeToken,
       cwd: request.cwd,
       logPath,
+      runDir,
+      startedAt: entry.startedAt,
       onEvent: (event) => this.onEvent(entry, event),
     });
+    // The pid is stored for the views and for the leftover check of a restart.
+    sessions.update(session.id, { pid: handle.pid ?? null, logPath });
+    this.track(entry, handle, runtime.timeoutMs);
+    return this.running().find((r) => r.sessionId === session.id)!;
+  }
+
+  /**
+   * Re-attaches to a run of a crashed runner (a session in `active` whose run
+   * folder shows it alive or finished). It counts in the pool, keeps what is
+   * left of its timeout, and its exit is handed to the loop like any other.
+   */
+  adopt(session: SessionRow, run: AdoptableRun): RunningAgent {
+    const { runtime, sessions, clock } = this.options;
+    if (!runtime.adopt) throw new Error(`${runtime.name} cannot adopt runs`);
+    const logPath = session.logPath ?? join(this.options.logDir, `${session.id}.log`);
+    const entry = this.newEntry(session, run.startedAt, run.runDir);
+    const handle = runtime.adopt({
+      sessionId: session.id,
+      runDir: run.runDir,
+      pid: run.pid,
+      startTime: run.startTime,
+      logPath,
+      onEvent: (event) => this.onEvent(entry, event),
+    });
+    sessions.update(session.id, { pid: run.pid, logPath });
+    this.options.logger.log(
+      'info',
+      `pool[${this.options.daemon}]`,
+      `adopted the running agent of task ${session.taskId} (pid ${run.pid})`,
+    );
+    const left = Math.max(0, runtime.timeoutMs - (clock.now() - run.startedAt));
+    this.track(entry, handle, left);
+    return this.running().find((r) => r.sessionId === session.id)!;
+  }
+
+  private newEntry(session: SessionRow, startedAt: number, runDir: string): Entry {
+    return {
+      sessionId: session.id,
+      taskId: session.taskId,
+      taskTitle: session.taskTitle,
+      startedAt,
+      runDir,
+      output: [...session.lastOutput],
+      cancelFlush: null,
+    } as unknown as Entry;
+  }
+
+  private track(entry: Entry, handle: AgentHandle, timeoutMs: number): void {
+    const { runtime, clock } = this.options;
     entry.handle = handle;
     entry.pid = handle.pid;
-    // The pid is stored so that a restart after a crash can find leftovers.
-    sessions.update(session.id, { pid: handle.pid ?? null, logPath });
     entry.cancelTimeout = clock.setTimer(() => {
-      this.options.logger.log('warn', `pool[${this.options.daemon}]`, `task ${task.id} hit its ${runtime.timeoutMs} ms timeout`);
+      this.options.logger.log(
+        'warn',
+        `pool[${this.options.daemon}]`,
+        `task ${entry.taskId} hit its ${runtime.timeoutMs} ms timeout`,
+      );
       void handle.stop('timeout');
-    }, runtime.timeoutMs);
-    this.entries.set(session.id, entry);
-
+    }, timeoutMs);
+    this.entries.set(entry.sessionId, entry);
     void handle.done.then((outcome) => this.onDone(entry, outcome));
-    return this.running().find((r) => r.sessionId === session.id)!;
   }
 
   /** Asks one agent to stop; resolves when its process group is gone. */
@@ -155,5 +223,22 @@ export class RuntimePool {
       );
     }
     this.options.onExit(entry, outcome);
+    this.removeRunFolder(entry);
+  }
+
+  /** Once the outcome is recorded (the session left `active`), the run's files have served their purpose. */
+  private removeRunFolder(entry: Entry): void {
+    let state: string | undefined;
+    try {
+      state = this.options.sessions.get(entry.sessionId)?.state;
+    } catch {
+      return; // the database is failing: keep the folder, a restart adopts the run again
+    }
+    if (state === 'active') return;
+    void rm(entry.runDir, { recursive: true, force: true })
+      .then(() => rmdir(dirname(entry.runDir)).catch(() => {})) // the session folder, once its last run is gone
+      .catch((err) =>
+        this.options.logger.log('warn', `pool[${this.options.daemon}]`, `could not remove ${entry.runDir}: ${String(err)}`),
+      );
   }
 }

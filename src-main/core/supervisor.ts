@@ -12,9 +12,9 @@ import type { CoreEventName, CoreEvents, NightshiftCore } from './core-api';
 import { errorMessage } from './errors';
 import { createAgentRuntime, createSource } from './factories';
 import { createHandlers } from './handlers';
-import { killLeftoverAgents } from './leftovers';
 import type { Logger } from './log';
 import { DaemonLoop, type LoopTuning } from './loop/daemon-loop';
+import { reconcileRuns } from './reconcile';
 import { SessionStore } from './sessions/session-store';
 import { OPEN_STATES } from './sessions/transitions';
 import { daemonSnapshot } from './snapshot';
@@ -88,6 +88,7 @@ export class Supervisor implements NightshiftCore {
         clock,
         logger,
         logDir: join(dataDir, 'logs'),
+        runsDir: this.runsDir,
         onChange: () => this.snapshotSoon(),
         onTick: (tick) => this.emit('tick', tick),
         onNotice: (notice) => this.emit('notice', notice),
@@ -97,12 +98,24 @@ export class Supervisor implements NightshiftCore {
     this.handlers = createHandlers(this);
   }
 
-  /** Kills what a crashed run left behind, prunes history, then starts every loop. */
+  private get runsDir(): string {
+    return join(this.options.dataDir, 'runs');
+  }
+
+  /**
+   * Adopts the agents a crashed run left (alive, or finished while we were
+   * down), kills those it cannot adopt, prunes history, then starts every loop.
+   */
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    const leftovers = this.sessions.list({ states: OPEN_STATES, limit: 100_000 });
-    await killLeftoverAgents(leftovers, this.options.logger);
+    const { adopt } = await reconcileRuns({
+      runsDir: this.runsDir,
+      openSessions: this.sessions.list({ states: OPEN_STATES, limit: 100_000 }),
+      canAdopt: (session) => this.daemons.get(session.daemon)?.loop.pool.canAdopt ?? false,
+      logger: this.options.logger,
+    });
+    for (const { session, run } of adopt) this.daemons.get(session.daemon)?.loop.pool.adopt(session, run);
     this.prune();
     for (const { loop } of this.daemons.values()) loop.start();
     this.snapshotSoon();

@@ -131,6 +131,21 @@ export interface AgentStartSpec {
   cwd: string;
   /** Where stdout/stderr are appended (bounded). */
   logPath: string;
+  /** The run folder (output and exit files, see run-folder.ts); default a fresh one next to the log. */
+  runDir?: string;
+  /** When the run started by the caller's clock (for the remaining timeout of a later adoption). */
+  startedAt?: number;
+  onEvent(event: AgentEvent): void;
+}
+
+/** A run a crashed runner started, found alive or finished at restart. */
+export interface AgentAdoptSpec {
+  sessionId: string;
+  runDir: string;
+  /** The wrapper's pid and OS start time (already checked to be the started process, or the run has ended). */
+  pid: number;
+  startTime: string | null;
+  logPath: string;
   onEvent(event: AgentEvent): void;
 }
 
@@ -151,6 +166,8 @@ export interface AgentRuntime {
   readonly timeoutMs: number;
   checkAvailability(): Promise<Availability>;
   start(spec: AgentStartSpec): AgentHandle;
+  /** Re-attaches to a run of a crashed runner. A runtime without it cannot adopt: its leftovers are killed and re-run. */
+  adopt?(spec: AgentAdoptSpec): AgentHandle;
 }
 
 // ---------------------------------------------------------------- sessions

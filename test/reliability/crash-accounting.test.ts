@@ -101,6 +101,16 @@ describe('crash accounting', () => {
     expect(report.replayedReports).toBe(3);
   });
 
+  it('names a task whose agent started twice on the agent side, even when each run ended', () => {
+    const report = settleAccounts(
+      input({
+        agentEvents: [ev('start', 1, 'a', 0), ev('end', 1, 'a', 100), ev('start', 2, 'a', 150), ev('end', 2, 'a', 300)],
+      }),
+    );
+    expect(report.runTwice).toEqual(['a']);
+    expect(violations(report)).toEqual(['1 task(s) run more than once on the agent side: a']);
+  });
+
   it('finds overlapping finished runs of one task, and ignores sequential reruns and unfinished ones', () => {
     expect(
       countConcurrentRuns([ev('start', 1, 'a', 0), ev('end', 1, 'a', 100), ev('start', 2, 'a', 150), ev('end', 2, 'a', 300)]),

@@ -46,6 +46,8 @@ export interface DaemonLoopOptions {
   clock: Clock;
   logger: Logger;
   logDir: string;
+  /** Run folders (agent output and exit records); default `runs` next to `logDir`. */
+  runsDir?: string;
   random?: Random;
   /** Re-check runtime availability this often (a CLI may get installed or logged in). */
   availabilityTtlMs?: number;
@@ -97,6 +99,7 @@ export class DaemonLoop {
       clock: options.clock,
       logger: options.logger,
       logDir: options.logDir,
+      runsDir: options.runsDir,
       onAgentEvent: (sessionId, event) => this.guard('agent event', () => applyAgentEvent(this.ctx, sessionId, event)),
       onExit: (run, outcome) => {
         this.guard('agent exit', () => applyExit(this.ctx, run, outcome));

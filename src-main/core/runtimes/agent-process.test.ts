@@ -23,6 +23,7 @@ describe('spawnAgentProcess (real child processes)', () => {
       cwd: dir,
       env: env(),
       logPath: join(dir, 'session.log'),
+      runDir: join(dir, 'run'),
       onLine: (stream, line) => lines.push({ stream, line }),
       ...extra,
     });
@@ -74,6 +75,7 @@ describe('spawnAgentProcess (real child processes)', () => {
       cwd: dir,
       env: env(),
       logPath: join(dir, 'x.log'),
+      runDir: join(dir, 'run-x'),
       onLine: () => {},
     });
     const exit = await proc.exited;
@@ -88,6 +90,7 @@ describe('spawnAgentProcess (real child processes)', () => {
       cwd: dir,
       env: env(),
       logPath: join(dir, 'big.log'),
+      runDir: join(dir, 'run-big'),
       maxLogBytes: 20_000,
       onLine: () => {},
     });

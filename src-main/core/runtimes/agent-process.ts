@@ -1,34 +1,55 @@
 /**
- * The one place that spawns agents. Each agent leads its own process group
- * (`detached`), so one signal reaches it and everything it started: stop is
- * SIGTERM to the group, then SIGKILL to the group after a grace period. Output
- * is split into lines, handed to `onLine` and appended to a bounded log file.
+ * The one place that spawns agents. Each agent runs under the agent wrapper
+ * (agent-wrapper.ts), which leads its own process group (`detached`), so one
+ * signal reaches it and everything it started: stop is SIGTERM to the group,
+ * then SIGKILL to the group after a grace period. The agent's output goes to
+ * files in its run folder and is followed from there (split into lines,
+ * handed to `onLine` and appended to a bounded log file); its exit status is
+ * written there by the wrapper. Nothing of the run depends on a pipe the
+ * runner holds, so a restarted runner can adopt it ({@link adoptAgentProcess}).
  * No shell is ever involved: `argv` is passed as an argument array.
  */
 import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
+import { wrapperArgv, wrapperEnv } from './agent-wrapper';
 import { createBoundedLog, DEFAULT_MAX_LOG_BYTES } from './bounded-log';
 import { createLineSplitter, DEFAULT_MAX_LINE_CHARS } from './line-splitter';
+import { followOutput } from './output-follower';
+import { isSameProcess } from './process-identity';
+import { type ExitRecord, readExitRecord } from './run-folder';
 
 export const DEFAULT_STOP_GRACE_MS = 5000;
 const GROUP_POLL_MS = 50;
-/** After the leader exits, how long its pipes may stay open (held by a leftover child) before we stop reading. */
-const PIPE_DRAIN_MS = 1000;
+/** How often an adopted run (not our child: no exit event) is checked for its exit record. */
+export const ADOPTED_POLL_MS = 250;
 
 export type OutputStream = 'stdout' | 'stderr';
 
-export interface AgentProcessOptions {
+interface OutputOptions {
+  logPath: string;
+  /** The run folder: the wrapper's records and the agent's output files. */
+  runDir: string;
+  stopGraceMs?: number;
+  maxLogBytes?: number;
+  maxLineChars?: number;
+  onLine(stream: OutputStream, line: string): void;
+}
+
+export interface AgentProcessOptions extends OutputOptions {
   /** Program and arguments; never interpreted by a shell. */
   argv: readonly string[];
   /** Written to the agent's stdin, which is then closed. Without it stdin is closed at once. */
   stdin?: string;
   cwd: string;
   env: Record<string, string>;
-  logPath: string;
-  stopGraceMs?: number;
-  maxLogBytes?: number;
-  maxLineChars?: number;
-  onLine(stream: OutputStream, line: string): void;
+  /** When the run started (the caller's clock), recorded for the timeout of a later adoption. */
+  startedAt?: number;
+}
+
+export interface AdoptOptions extends OutputOptions {
+  /** The wrapper's pid and OS start time, from its record (checked by the caller). */
+  pid: number;
+  startTime: string | null;
 }
 
 export interface ProcessExit {
@@ -46,65 +67,79 @@ export interface AgentProcess {
   stop(): Promise<void>;
 }
 
-export function spawnAgentProcess(options: AgentProcessOptions): AgentProcess {
-  const grace = options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
+/** Line splitting and the bounded log, fed by the output follower. */
+function createOutputSink(options: OutputOptions) {
   const log = createBoundedLog(options.logPath, options.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES);
-  const [program, ...args] = options.argv;
-  if (!program) throw new Error('spawnAgentProcess: argv is empty');
-
-  const child = spawn(program, args, {
-    cwd: options.cwd,
-    env: options.env,
-    detached: true,
-    shell: false,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  const pid = child.pid;
-
   const lineHandler = (stream: OutputStream) => (line: string) => {
     log.append(stream === 'stderr' ? `[stderr] ${line}\n` : `${line}\n`);
     options.onLine(stream, line);
   };
   const maxLine = options.maxLineChars ?? DEFAULT_MAX_LINE_CHARS;
-  const out = createLineSplitter(lineHandler('stdout'), maxLine);
-  const err = createLineSplitter(lineHandler('stderr'), maxLine);
-  child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-  child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+  const splitters = {
+    stdout: createLineSplitter(lineHandler('stdout'), maxLine),
+    stderr: createLineSplitter(lineHandler('stderr'), maxLine),
+  };
+  const follower = followOutput(options.runDir, (stream, chunk) => splitters[stream].push(chunk));
+  return {
+    log,
+    /** Reads the output to its end, flushes the last partial lines and the log. */
+    async finish(): Promise<void> {
+      await follower.finish();
+      splitters.stdout.end();
+      splitters.stderr.end();
+      await log.flush();
+    },
+  };
+}
 
-  // An agent that exits without reading its input makes our write fail with EPIPE: not our error.
+function fromRecord(record: ExitRecord): ProcessExit {
+  return {
+    code: record.code,
+    signal: record.signal as NodeJS.Signals | null,
+    ...(record.spawnError !== undefined ? { spawnError: record.spawnError } : {}),
+  };
+}
+
+export function spawnAgentProcess(options: AgentProcessOptions): AgentProcess {
+  const grace = options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
+  if (!options.argv[0]) throw new Error('spawnAgentProcess: argv is empty');
+  const [program, ...args] = wrapperArgv(options.runDir, options.startedAt ?? Date.now(), options.stdin, options.argv);
+
+  const child = spawn(program!, args, {
+    cwd: options.cwd,
+    env: wrapperEnv(options.env),
+    detached: true,
+    shell: false,
+    // The wrapper reads the prompt from this pipe; it writes nothing the runner must read.
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
+  const pid = child.pid;
+  const sink = createOutputSink(options);
+
+  // A wrapper that exits early makes our write fail with EPIPE: its exit record says why.
   child.stdin.on('error', () => {});
-  if (options.stdin !== undefined) child.stdin.end(options.stdin);
-  else child.stdin.end();
+  child.stdin.end(options.stdin ?? '');
 
   const exited = new Promise<ProcessExit>((resolve) => {
     let spawnError: string | undefined;
+    let settled = false;
+    const finish = async (code: number | null, signal: NodeJS.Signals | null) => {
+      if (settled) return;
+      settled = true;
+      // Whatever the agent left running in its group is an orphan of a finished run: end it.
+      if (pid !== undefined) void terminateGroup(pid, grace);
+      const record = spawnError ? null : await readExitRecord(options.runDir);
+      await sink.finish();
+      if (spawnError) resolve({ code, signal, spawnError });
+      else resolve(record ? fromRecord(record) : { code, signal });
+    };
     child.once('error', (e) => {
       spawnError = e.message;
       // A failed spawn emits 'close' too on current Node, but not on every version: settle here as well.
-      if (pid === undefined) setImmediate(() => finish(null, null));
+      if (pid === undefined) setImmediate(() => void finish(null, null));
     });
-    let settled = false;
-    const finish = (code: number | null, signal: NodeJS.Signals | null) => {
-      if (settled) return;
-      settled = true;
-      out.end();
-      err.end();
-      void log.flush().then(() => resolve({ code, signal, ...(spawnError ? { spawnError } : {}) }));
-    };
-    // 'close' comes after both pipes drained, so every line has been seen. A
-    // leftover child holding the pipes would delay it forever: after the
-    // leader's 'exit', give the pipes a moment, then stop reading and finish.
-    child.once('close', (code, signal) => finish(code, signal));
-    child.once('exit', (code, signal) => {
-      setTimeout(() => {
-        if (settled) return;
-        child.stdout.destroy();
-        child.stderr.destroy();
-        finish(code, signal);
-      }, PIPE_DRAIN_MS).unref();
-      // Whatever the agent left running in its group is an orphan of a finished run: end it.
-      if (pid !== undefined) void terminateGroup(pid, grace);
-    });
+    // Output comes from files, so the wrapper's exit is the end: no pipes to wait for.
+    child.once('exit', (code, signal) => void finish(code, signal));
   });
 
   let stopping: Promise<void> | null = null;
@@ -114,6 +149,43 @@ export function spawnAgentProcess(options: AgentProcessOptions): AgentProcess {
     return stopping;
   };
 
+  return { pid, exited, stop };
+}
+
+/**
+ * Re-attaches to a run a crashed runner started: follows its output files
+ * from the start (the interpreter sees every line again), and waits for the
+ * wrapper's exit record, checking every {@link ADOPTED_POLL_MS} that the
+ * wrapper is still the process that was started. A run that had already
+ * finished resolves at once with its recorded exit.
+ */
+export function adoptAgentProcess(options: AdoptOptions): AgentProcess {
+  const grace = options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
+  const { pid, runDir } = options;
+  const sink = createOutputSink(options);
+  sink.log.append("--- adopted by a restarted Nightshift: this run's output follows again from its start ---\n");
+
+  const exited = (async (): Promise<ProcessExit> => {
+    let record = await readExitRecord(runDir);
+    while (!record) {
+      if (!(await isSameProcess(pid, options.startTime))) {
+        // Gone: either it wrote its record just now, or it was killed and could not.
+        record = (await readExitRecord(runDir)) ?? { code: null, signal: null };
+        break;
+      }
+      await new Promise((r) => setTimeout(r, ADOPTED_POLL_MS));
+      record = await readExitRecord(runDir);
+    }
+    void terminateGroup(pid, grace);
+    await sink.finish();
+    return fromRecord(record);
+  })();
+
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    stopping ??= terminateGroup(pid, grace).then(() => exited.then(() => {}));
+    return stopping;
+  };
   return { pid, exited, stop };
 }
 

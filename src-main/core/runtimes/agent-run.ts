@@ -4,9 +4,11 @@
  * into an outcome. Shared by every runtime; what differs per CLI is only the
  * argv and the interpreter.
  */
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import type { Logger } from '../log';
 import type { AgentEvent, AgentHandle, AgentOutcome, StopReason } from '../types';
-import { type OutputStream, type ProcessExit, spawnAgentProcess } from './agent-process';
+import { type AgentProcess, adoptAgentProcess, type OutputStream, type ProcessExit, spawnAgentProcess } from './agent-process';
 
 export interface RunInterpreter {
   /** Events this line means (already including any `output` event to show). */
@@ -21,6 +23,9 @@ export interface AgentRunOptions {
   cwd: string;
   env: Record<string, string>;
   logPath: string;
+  /** The run folder; default a fresh one under `<logPath>.runs/`, removed when the run ends. */
+  runDir?: string;
+  startedAt?: number;
   stopGraceMs?: number;
   interpreter: RunInterpreter;
   onEvent(event: AgentEvent): void;
@@ -29,19 +34,12 @@ export interface AgentRunOptions {
 }
 
 export function startAgentRun(options: AgentRunOptions): AgentHandle {
-  const { interpreter, logger } = options;
-  const scope = options.scope ?? 'runtime';
-  const emit = (event: AgentEvent) => {
-    try {
-      options.onEvent(event);
-    } catch (err) {
-      // A listener's bug must not kill the run or lose its outcome.
-      logger?.log('error', scope, `event listener threw: ${(err as Error).message}`);
-    }
-  };
+  const { interpreter } = options;
+  const emit = guardedEmit(options);
 
-  let stopReason: StopReason | null = null;
-  let proc: ReturnType<typeof spawnAgentProcess>;
+  // Without a folder from the caller (tests, one-off runs) each run gets its own, removed when it ends.
+  const runDir = options.runDir ?? `${options.logPath}.runs/${randomUUID()}`;
+  let proc: AgentProcess;
   try {
     proc = spawnAgentProcess({
       argv: options.argv,
@@ -49,6 +47,8 @@ export function startAgentRun(options: AgentRunOptions): AgentHandle {
       cwd: options.cwd,
       env: options.env,
       logPath: options.logPath,
+      runDir,
+      startedAt: options.startedAt,
       stopGraceMs: options.stopGraceMs,
       onLine(stream, line) {
         for (const event of interpreter.onLine(stream, line)) emit(event);
@@ -62,11 +62,57 @@ export function startAgentRun(options: AgentRunOptions): AgentHandle {
     });
     return { pid: undefined, done, stop: () => Promise.resolve() };
   }
+  const handle = handleOf(proc, interpreter, options.argv[0] ?? 'the agent');
+  if (!options.runDir) void handle.done.then(() => rm(runDir, { recursive: true, force: true }).catch(() => {}));
+  return handle;
+}
 
+export interface AgentAdoptOptions {
+  runDir: string;
+  pid: number;
+  startTime: string | null;
+  logPath: string;
+  stopGraceMs?: number;
+  interpreter: RunInterpreter;
+  onEvent(event: AgentEvent): void;
+  logger?: Logger;
+  scope?: string;
+}
+
+/** The handle of a run started by a crashed runner: its output replays through the interpreter from the start. */
+export function adoptAgentRun(options: AgentAdoptOptions): AgentHandle {
+  const emit = guardedEmit(options);
+  const proc = adoptAgentProcess({
+    pid: options.pid,
+    startTime: options.startTime,
+    runDir: options.runDir,
+    logPath: options.logPath,
+    stopGraceMs: options.stopGraceMs,
+    onLine(stream, line) {
+      for (const event of options.interpreter.onLine(stream, line)) emit(event);
+    },
+  });
+  return handleOf(proc, options.interpreter, 'the agent');
+}
+
+function guardedEmit(options: Pick<AgentRunOptions, 'onEvent' | 'logger' | 'scope'>): (event: AgentEvent) => void {
+  const scope = options.scope ?? 'runtime';
+  return (event: AgentEvent) => {
+    try {
+      options.onEvent(event);
+    } catch (err) {
+      // A listener's bug must not kill the run or lose its outcome.
+      options.logger?.log('error', scope, `event listener threw: ${(err as Error).message}`);
+    }
+  };
+}
+
+function handleOf(proc: AgentProcess, interpreter: RunInterpreter, program: string): AgentHandle {
+  let stopReason: StopReason | null = null;
   const done: Promise<AgentOutcome> = proc.exited.then(
     (exit): AgentOutcome => {
       if (stopReason) return { kind: 'stopped', reason: stopReason };
-      if (exit.spawnError) return { kind: 'failed', error: `could not start ${options.argv[0]}: ${exit.spawnError}` };
+      if (exit.spawnError) return { kind: 'failed', error: `could not start ${program}: ${exit.spawnError}` };
       try {
         return interpreter.outcome(exit);
       } catch (err) {
@@ -89,5 +135,6 @@ export function startAgentRun(options: AgentRunOptions): AgentHandle {
 /** "exit code 3" / "killed by SIGKILL" for error messages. */
 export function describeExit(exit: ProcessExit): string {
   if (exit.signal) return `killed by ${exit.signal}`;
+  if (exit.code === null) return 'ended without recording its exit status';
   return `exit code ${exit.code}`;
 }

@@ -4,9 +4,9 @@
  * Each CLI file only says how to invoke it and how to read its stream.
  */
 import type { RuntimeConfig } from '../config';
-import type { AgentHandle, AgentRuntime, AgentStartSpec, Availability } from '../types';
+import type { AgentAdoptSpec, AgentHandle, AgentRuntime, AgentStartSpec, Availability } from '../types';
 import { buildAgentEnv } from './agent-env';
-import { startAgentRun } from './agent-run';
+import { adoptAgentRun, startAgentRun } from './agent-run';
 import { checkBinary } from './availability';
 import { type CliStreamParser, createCliInterpreter } from './cli-stream';
 import type { RuntimeOptions } from './command';
@@ -59,9 +59,20 @@ export function createCliRuntime(definition: CliDefinition, config: AgentCliConf
         cwd: spec.cwd,
         env: buildAgentEnv({ taskId: spec.task.id, sessionId: spec.sessionId, declared: config.env }),
         logPath: spec.logPath,
+        runDir: spec.runDir,
+        startedAt: spec.startedAt,
         stopGraceMs: options.stopGraceMs,
         interpreter: createCliInterpreter(definition.createParser(now, invocation), now),
         onEvent: spec.onEvent,
+        logger: options.logger,
+        scope: `runtime[${name}]`,
+      });
+    },
+    adopt(spec: AgentAdoptSpec): AgentHandle {
+      return adoptAgentRun({
+        ...spec,
+        stopGraceMs: options.stopGraceMs,
+        interpreter: createCliInterpreter(definition.createParser(now), now),
         logger: options.logger,
         scope: `runtime[${name}]`,
       });

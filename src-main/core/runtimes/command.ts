@@ -6,10 +6,19 @@
  */
 import type { RuntimeConfig } from '../config';
 import type { Logger } from '../log';
-import type { AgentEvent, AgentHandle, AgentOutcome, AgentRuntime, AgentStartSpec, Availability, Clock } from '../types';
+import type {
+  AgentAdoptSpec,
+  AgentEvent,
+  AgentHandle,
+  AgentOutcome,
+  AgentRuntime,
+  AgentStartSpec,
+  Availability,
+  Clock,
+} from '../types';
 import { buildAgentEnv } from './agent-env';
 import type { OutputStream, ProcessExit } from './agent-process';
-import { describeExit, type RunInterpreter, startAgentRun } from './agent-run';
+import { adoptAgentRun, describeExit, type RunInterpreter, startAgentRun } from './agent-run';
 import { checkBinary } from './availability';
 import { OutputTail } from './output-tail';
 import { DEFAULT_RATE_LIMIT_WAIT_MS, parseResetValue } from './reset-time';
@@ -58,9 +67,20 @@ export function createCommandRuntime(config: CommandRuntimeConfig, options: Runt
         cwd: spec.cwd,
         env: buildAgentEnv({ taskId: spec.task.id, sessionId: spec.sessionId, declared: config.env }),
         logPath: spec.logPath,
+        runDir: spec.runDir,
+        startedAt: spec.startedAt,
         stopGraceMs: options.stopGraceMs,
         interpreter: createCommandInterpreter(rateLimit, now),
         onEvent: spec.onEvent,
+        logger: options.logger,
+        scope: `runtime[${options.name ?? 'command'}]`,
+      });
+    },
+    adopt(spec: AgentAdoptSpec): AgentHandle {
+      return adoptAgentRun({
+        ...spec,
+        stopGraceMs: options.stopGraceMs,
+        interpreter: createCommandInterpreter(rateLimit, now),
         logger: options.logger,
         scope: `runtime[${options.name ?? 'command'}]`,
       });

@@ -34,14 +34,22 @@ export interface CrashReport {
   completedTwice: string[];
   /** Tasks `in_progress` when the drain ended with no agent running and no report pending for them. */
   stuckInProgress: string[];
-  /** Agent processes of killed runs still alive after the next run's reconciliation. */
+  /**
+   * Agent processes of killed runs alive after the next run's reconciliation
+   * whose session was not adopted (not `active`), plus any agent process
+   * alive once the drain run stopped.
+   */
   leftoverAgents: number;
   /** Cycles whose integrity check was neither "ok" nor "absent", plus the final check. */
   integrityFailures: number;
   /** Two agents of the same task running at the same time (both with start and end in the log). */
   concurrentRuns: number;
-  /** Informational: tasks whose agent ran to its end more than once (a kill between the agent's exit and the record). */
-  rerunAfterCrash: number;
+  /**
+   * Tasks whose agent started more than once, counted on the agent's side
+   * (the fixture agent's own log). Every run of this harness could have been
+   * adopted (only the runner is killed, never an agent), so any is a failure.
+   */
+  runTwice: string[];
   /** Informational: report retries answered from the server's idempotency memory. */
   replayedReports: number;
   drainExitCode: number | null;
@@ -86,7 +94,7 @@ export function settleAccounts(input: SettleInput): CrashReport {
   const integrityFailures =
     input.cycles.filter((c) => !OK_INTEGRITY.has(c.integrity)).length + (OK_INTEGRITY.has(input.finalIntegrity) ? 0 : 1);
 
-  const ends = countBy(input.agentEvents.filter((e) => e.event === 'end').map((e) => e.taskId));
+  const starts = countBy(input.agentEvents.filter((e) => e.event === 'start').map((e) => e.taskId));
   const replayedReports = [...(input.reports?.values() ?? [])].reduce((n, r) => n + r.replayed, 0);
 
   return {
@@ -100,7 +108,7 @@ export function settleAccounts(input: SettleInput): CrashReport {
     leftoverAgents: input.leftoverAgents,
     integrityFailures,
     concurrentRuns: countConcurrentRuns(input.agentEvents),
-    rerunAfterCrash: [...ends.values()].filter((n) => n > 1).length,
+    runTwice: [...starts].filter(([, n]) => n > 1).map(([id]) => id),
     replayedReports,
     drainExitCode: input.drainExitCode,
     elapsedMs: input.elapsedMs,
@@ -144,6 +152,8 @@ export function violations(report: CrashReport): string[] {
   if (report.stuckInProgress.length) out.push(`${report.stuckInProgress.length} task(s) stuck in progress`);
   if (report.leftoverAgents) out.push(`${report.leftoverAgents} agent process(es) of dead runs alive after restart`);
   if (report.integrityFailures) out.push(`${report.integrityFailures} failed integrity check(s)`);
+  if (report.runTwice.length)
+    out.push(`${report.runTwice.length} task(s) run more than once on the agent side: ${report.runTwice.slice(0, 5).join(', ')}`);
   if (report.concurrentRuns) out.push(`${report.concurrentRuns} concurrent run(s) of one task`);
   if (report.drainExitCode !== 0) out.push(`the drain run exited ${report.drainExitCode} on SIGTERM`);
   return out;
@@ -160,7 +170,7 @@ export function formatCrashTable(reports: CrashReport[]): string {
     'leftover agents',
     'integrity failures',
     'concurrent runs',
-    'reruns (info)',
+    'run twice (agent side)',
     'replayed reports (info)',
     'seconds',
   ];
@@ -174,7 +184,7 @@ export function formatCrashTable(reports: CrashReport[]): string {
     r.leftoverAgents,
     r.integrityFailures,
     r.concurrentRuns,
-    r.rerunAfterCrash,
+    r.runTwice.length,
     r.replayedReports,
     (r.elapsedMs / 1000).toFixed(1),
   ]);

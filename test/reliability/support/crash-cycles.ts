@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { seededRandom } from '../../../bench/support/simulated-daemon';
-import { FAKE_AGENT, isAlive, livePidsInGroups, readAgentLog } from '../../cli/harness';
+import { FAKE_AGENT, readAgentLog } from '../../cli/harness';
 import { type CrashReport, type CycleRecord, settleAccounts } from './crash-accounting';
 import { readDatabase } from './crash-database';
 import { KILL_POINTS, type KillPoint, killAt } from './crash-kill-points';
@@ -25,6 +25,9 @@ export interface CrashOptions {
   drainTimeoutMs?: number;
   log?: (line: string) => void;
 }
+
+/** How long an agent of a finished adopted run may take to vanish after its session left `active`. */
+const LEFTOVER_GRACE_MS = 1_500;
 
 /** Settle time after a kill, so that an agent spawned at the last moment has exec'd and shows its environment. */
 const SETTLE_MS = 300;
@@ -46,11 +49,27 @@ export async function runCrashCycles(options: CrashOptions): Promise<CrashReport
   let pendingDead: AgentProcess[] = [];
   let leftoverAgents = 0;
 
+  /**
+   * Agents of a killed run still alive once the restart is running are fine
+   * only when their session was adopted (still `active`); any other gets a
+   * moment (a finished adopted run's group is being ended) and then counts.
+   */
   const checkLeftovers = async (): Promise<number> => {
-    const pids = pendingDead.map((p) => p.pid).filter(isAlive);
-    const inGroups = await livePidsInGroups(new Set(pendingDead.map((p) => p.pgid)));
+    const groups = new Set(pendingDead.map((p) => p.pgid));
+    const pids = new Set(pendingDead.map((p) => p.pid));
     pendingDead = [];
-    return new Set([...pids, ...inGroups]).size;
+    const active = new Set(
+      readDatabase(dbPath)
+        .sessions.filter((s) => s.state === 'active')
+        .map((s) => s.id),
+    );
+    const suspects = (await findAgentProcesses(agentLog)).filter(
+      (p) => (groups.has(p.pgid) || pids.has(p.pid)) && !(p.sessionId && active.has(p.sessionId)),
+    );
+    if (suspects.length === 0) return 0;
+    await new Promise((r) => setTimeout(r, LEFTOVER_GRACE_MS));
+    const still = new Set((await findAgentProcesses(agentLog)).map((p) => p.pid));
+    return suspects.filter((p) => still.has(p.pid)).length;
   };
 
   try {
@@ -110,6 +129,8 @@ export async function runCrashCycles(options: CrashOptions): Promise<CrashReport
     const drainFacts = readDatabase(dbPath);
     drain.child.kill('SIGTERM');
     const drainExit = await drain.exited;
+    // Nothing of any run may outlive the drain: every agent was adopted and ended, or killed.
+    leftoverAgents += await waitForNoAgents(agentLog);
     const finalFacts = readDatabase(dbPath);
     log(`[${world.kind}] drained in ${Date.now() - started} ms total; drain run exited ${drainExit.code}`);
 
@@ -132,6 +153,16 @@ export async function runCrashCycles(options: CrashOptions): Promise<CrashReport
   } finally {
     await killAgentProcesses(agentLog);
   }
+}
+
+async function waitForNoAgents(agentLog: string): Promise<number> {
+  const deadline = Date.now() + 3_000;
+  let live = await findAgentProcesses(agentLog);
+  while (live.length > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    live = await findAgentProcesses(agentLog);
+  }
+  return live.length;
 }
 
 function makeTasks(cycle: number, count: number, random: () => number): NewCrashTask[] {

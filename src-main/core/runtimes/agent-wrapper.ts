@@ -1,0 +1,109 @@
+/**
+ * The tiny supervisor every agent runs under, so that a crash of the runner
+ * (kill -9, power loss of the UI process) wastes no agent work. It is a
+ * separate Node process (the runner's own binary, `-e`), leader of the
+ * agent's process group, and it survives the runner:
+ *
+ * - it writes `wrapper.json` (its pid and OS start time, for identity checks
+ *   at restart) into the run folder before anything else;
+ * - it reads the whole prompt from its stdin and checks its length: a runner
+ *   killed while handing it over leaves no agent started (and no record),
+ *   never an agent with half a prompt;
+ * - the agent's stdout/stderr go straight to files in the run folder (not to
+ *   pipes the runner holds), and its exit status to `exit.json` (written
+ *   atomically: tmp + rename) once it exits;
+ * - it ignores SIGTERM/SIGINT/SIGHUP: a stop signals the whole group, the
+ *   agent ends, and the wrapper stays just long enough to record how.
+ *
+ * Plain CommonJS without dependencies: it runs as `node -e` (or Electron with
+ * ELECTRON_RUN_AS_NODE), outside the bundle.
+ */
+export const RUN_FILES = {
+  wrapper: 'wrapper.json',
+  exit: 'exit.json',
+  stdout: 'stdout',
+  stderr: 'stderr',
+} as const;
+
+/** Exit code of a wrapper that got an incomplete prompt and started nothing. */
+export const WRAPPER_INCOMPLETE_PROMPT = 125;
+
+export const WRAPPER_SOURCE = String.raw`'use strict';
+const fs = require('fs');
+const path = require('path');
+const { spawn, execFileSync } = require('child_process');
+const [dir, startedAt, expectedBytes, ...argv] = process.argv.slice(1);
+const file = (name) => path.join(dir, name);
+function writeJson(name, value) {
+  fs.writeFileSync(file(name + '.tmp'), JSON.stringify(value));
+  fs.renameSync(file(name + '.tmp'), file(name));
+}
+function startTime(pid) {
+  try {
+    if (process.platform === 'linux') {
+      const stat = fs.readFileSync('/proc/' + pid + '/stat', 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] || null;
+    }
+    if (process.platform === 'win32') return null;
+    const out = execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], { encoding: 'utf8', env: { PATH: '/bin:/usr/bin', LC_ALL: 'C' } });
+    return out.trim() || null;
+  } catch (e) {
+    return null;
+  }
+}
+fs.mkdirSync(dir, { recursive: true });
+const out = fs.openSync(file('${RUN_FILES.stdout}'), 'a');
+const err = fs.openSync(file('${RUN_FILES.stderr}'), 'a');
+writeJson('${RUN_FILES.wrapper}', { pid: process.pid, startTime: startTime(process.pid), startedAt: Number(startedAt) });
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(signal, () => {});
+let finished = false;
+function finish(exit) {
+  if (finished) return;
+  finished = true;
+  writeJson('${RUN_FILES.exit}', exit);
+  process.exit(exit.code === null ? 1 : exit.code);
+}
+process.on('uncaughtException', (e) => {
+  try { fs.writeSync(err, '[nightshift wrapper] ' + (e && e.stack ? e.stack : String(e)) + '\n'); } catch (_) {}
+  finish({ code: null, signal: null, spawnError: 'agent wrapper: ' + (e && e.message ? e.message : String(e)) });
+});
+const chunks = [];
+process.stdin.on('data', (chunk) => chunks.push(chunk));
+process.stdin.on('error', () => {});
+process.stdin.on('end', () => {
+  const input = Buffer.concat(chunks);
+  if (Number(expectedBytes) >= 0 && input.length !== Number(expectedBytes)) {
+    try { fs.unlinkSync(file('${RUN_FILES.wrapper}')); } catch (_) {}
+    process.exit(${WRAPPER_INCOMPLETE_PROMPT});
+  }
+  const env = Object.assign({}, process.env);
+  delete env.ELECTRON_RUN_AS_NODE;
+  let child;
+  try {
+    child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', out, err], env });
+  } catch (e) {
+    finish({ code: null, signal: null, spawnError: e.message });
+    return;
+  }
+  child.stdin.on('error', () => {});
+  child.stdin.end(input);
+  child.on('error', (e) => finish({ code: null, signal: null, spawnError: e.message }));
+  child.on('exit', (code, signal) => finish({ code, signal }));
+});
+`;
+
+/** argv for the runner's spawn: its own binary, the wrapper source, then the wrapper's arguments. */
+export function wrapperArgv(
+  runDir: string,
+  startedAt: number,
+  stdin: string | undefined,
+  agentArgv: readonly string[],
+): string[] {
+  const expected = stdin === undefined ? -1 : Buffer.byteLength(stdin, 'utf8');
+  return [process.execPath, '-e', WRAPPER_SOURCE, '--', runDir, String(startedAt), String(expected), ...agentArgv];
+}
+
+/** The wrapper is the runner's own binary: under Electron it must be told to behave as Node. */
+export function wrapperEnv(agentEnv: Record<string, string>): Record<string, string> {
+  return process.versions.electron ? { ...agentEnv, ELECTRON_RUN_AS_NODE: '1' } : agentEnv;
+}
