@@ -82,8 +82,12 @@ describe('core end to end (in process)', () => {
     expect(peak).toBe(2);
     expect(events.filter((e) => e.event === 'start')).toHaveLength(6);
 
-    const sessions = await api.listSessions({});
-    expect(sessions.every((s) => s.state === 'closed' && s.lastOutput.length > 0)).toBe(true);
+    // The source says done before the session finishes cleaning up: wait for the sessions too.
+    const sessions = await until('sessions closed', async () => {
+      const list = await api.listSessions({});
+      return list.every((s) => s.state === 'closed') && list;
+    });
+    expect(sessions.every((s) => s.lastOutput.length > 0)).toBe(true);
     const timeline = await api.getSessionEvents({ sessionId: sessions[0]!.id });
     expect(timeline.map((e) => e.event)).toEqual(['created', 'claimed', 'agent_completed', 'finished']);
     const ticks = await api.getTicks({ daemon: 'local', since: 0 });
