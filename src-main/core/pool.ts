@@ -139,6 +139,7 @@ export class RuntimePool {
       runDir: run.runDir,
       pid: run.pid,
       startTime: run.startTime,
+      resumeToken: session.resumeToken,
       logPath,
       onEvent: (event) => this.onEvent(entry, event),
     });

@@ -145,6 +145,8 @@ export interface AgentAdoptSpec {
   /** The wrapper's pid and OS start time (already checked to be the started process, or the run has ended). */
   pid: number;
   startTime: string | null;
+  /** The agent's own conversation id as the session row has it (a CLI that chose it up front reports it again). */
+  resumeToken: string | null;
   logPath: string;
   onEvent(event: AgentEvent): void;
 }

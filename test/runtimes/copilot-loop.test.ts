@@ -74,38 +74,42 @@ it('copilot: usage limit → runtime paused → the same Copilot session resumes
   expect(runs[0]!.argv).toContain(`--session-id=${copilotSession}`);
 });
 
-it.skipIf(!COPILOT)('copilot: the real CLI does a queued task end to end through the loop (local model provider)', async () => {
-  const dir = tempDir();
-  const provider = await startModelProvider(() => 'All tests pass now.');
-  try {
-    const clock = new FakeClock();
-    const { config } = parseConfig({
-      daemons: [
-        {
-          name: 'copilot',
-          source: { kind: 'local' },
-          runtime: {
-            kind: 'copilot',
-            binary: COPILOT,
-            env: {
-              HOME: join(dir, 'home'),
-              XDG_CACHE_HOME: COPILOT_PACKAGE_CACHE,
-              COPILOT_OFFLINE: 'true',
-              COPILOT_PROVIDER_BASE_URL: provider.baseUrl,
-              COPILOT_MODEL: 'gpt-4o',
+it.skipIf(!COPILOT)(
+  'copilot: the real CLI does a queued task end to end through the loop (local model provider)',
+  async () => {
+    const dir = tempDir();
+    const provider = await startModelProvider(() => 'All tests pass now.');
+    try {
+      const clock = new FakeClock();
+      const { config } = parseConfig({
+        daemons: [
+          {
+            name: 'copilot',
+            source: { kind: 'local' },
+            runtime: {
+              kind: 'copilot',
+              binary: COPILOT,
+              env: {
+                HOME: join(dir, 'home'),
+                XDG_CACHE_HOME: COPILOT_PACKAGE_CACHE,
+                COPILOT_OFFLINE: 'true',
+                COPILOT_PROVIDER_BASE_URL: provider.baseUrl,
+                COPILOT_MODEL: 'gpt-4o',
+              },
             },
           },
-        },
-      ],
-    });
-    sup = await createSupervisor({ dataDir: join(dir, 'data'), config, clock });
-    const task = await sup.handlers.addTask({ prompt: 'Make the tests pass' });
-    await until(clock, 'done', () => sup!.sessions.list({})[0]?.state === 'closed', 120_000);
-    const done = (await sup.handlers.listTasks({})).find((t) => t.id === task.id)!;
-    expect(done).toMatchObject({ status: 'done', result: 'All tests pass now.' });
-    expect(sup.sessions.list({})[0]!.resumeToken).toMatch(/^[0-9a-f-]{36}$/);
-    expect(provider.requests.length).toBeGreaterThan(0);
-  } finally {
-    await provider.close();
-  }
-}, 150_000);
+        ],
+      });
+      sup = await createSupervisor({ dataDir: join(dir, 'data'), config, clock });
+      const task = await sup.handlers.addTask({ prompt: 'Make the tests pass' });
+      await until(clock, 'done', () => sup!.sessions.list({})[0]?.state === 'closed', 120_000);
+      const done = (await sup.handlers.listTasks({})).find((t) => t.id === task.id)!;
+      expect(done).toMatchObject({ status: 'done', result: 'All tests pass now.' });
+      expect(sup.sessions.list({})[0]!.resumeToken).toMatch(/^[0-9a-f-]{36}$/);
+      expect(provider.requests.length).toBeGreaterThan(0);
+    } finally {
+      await provider.close();
+    }
+  },
+  150_000,
+);

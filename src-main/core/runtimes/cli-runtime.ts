@@ -70,9 +70,17 @@ export function createCliRuntime(definition: CliDefinition, config: AgentCliConf
     },
     adopt(spec: AgentAdoptSpec): AgentHandle {
       return adoptAgentRun({
-        ...spec,
+        runDir: spec.runDir,
+        pid: spec.pid,
+        startTime: spec.startTime,
+        logPath: spec.logPath,
+        onEvent: spec.onEvent,
         stopGraceMs: options.stopGraceMs,
-        interpreter: createCliInterpreter(definition.createParser(now), now),
+        // The invocation is gone with the crashed runner; what its parser needs of it is the chosen session id.
+        interpreter: createCliInterpreter(
+          definition.createParser(now, { argv: [], ...(spec.resumeToken ? { sessionId: spec.resumeToken } : {}) }),
+          now,
+        ),
         logger: options.logger,
         scope: `runtime[${name}]`,
       });

@@ -78,7 +78,11 @@ export function createCommandRuntime(config: CommandRuntimeConfig, options: Runt
     },
     adopt(spec: AgentAdoptSpec): AgentHandle {
       return adoptAgentRun({
-        ...spec,
+        runDir: spec.runDir,
+        pid: spec.pid,
+        startTime: spec.startTime,
+        logPath: spec.logPath,
+        onEvent: spec.onEvent,
         stopGraceMs: options.stopGraceMs,
         interpreter: createCommandInterpreter(rateLimit, now),
         logger: options.logger,
