@@ -72,6 +72,7 @@ describe('agent wrapper and adoption (real processes)', () => {
       sessionId: 's_1',
       runDir,
       ...record,
+      resumeToken: null,
       logPath: join(dir, 's_1.log'),
       onEvent: (e) => events.push(e),
     });
@@ -94,6 +95,7 @@ describe('agent wrapper and adoption (real processes)', () => {
       sessionId: 's_1',
       runDir,
       ...record,
+      resumeToken: null,
       logPath: join(dir, 's_1.log'),
       onEvent: (e) => events.push(e),
     });
@@ -114,6 +116,7 @@ describe('agent wrapper and adoption (real processes)', () => {
       sessionId: 's_1',
       runDir,
       ...record,
+      resumeToken: null,
       logPath: join(dir, 's_1.log'),
       onEvent: (e) => events.push(e),
     });
