@@ -1,7 +1,10 @@
+import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
 
 /**
- * End-to-end specs in Debian's Chromium (never `npx playwright install`).
+ * End-to-end specs in Debian's Chromium where it is installed (never
+ * `npx playwright install` here); elsewhere (the GitHub runners of
+ * .github/workflows/ci.yml) Playwright's own Chromium.
  * One project per shell so that each spec file brings its own fixtures:
  * `dashboard` runs the headless dashboard against the real core,
  * `electron` is the Electron shell's spec (e2e/electron.spec.ts).
@@ -21,7 +24,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
     launchOptions: {
-      executablePath: '/usr/bin/chromium',
+      executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
       args: [
         '--no-sandbox',
         '--disable-gpu',
