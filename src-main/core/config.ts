@@ -23,10 +23,23 @@ const localSource = z.strictObject({
   review: z.boolean().default(false),
 });
 
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
+
+/** An absolute path with no `.`/`..` segment: what a path from outside may be compared against. */
+const absoluteDir = z
+  .string()
+  .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p), 'must be an absolute path')
+  .refine((p) => !p.split(/[\\/]/).some((seg) => seg === '..' || seg === '.'), 'must not contain "." or ".." segments');
+
 const httpSource = z.strictObject({
   kind: z.literal('http'),
   url: z.url({ protocol: /^https?$/ }),
+  /** The bearer token in plaintext: still accepted, with a warning (prefer tokenEnv or tokenSecret). */
   token: z.string().min(1).optional(),
+  /** The environment variable holding the bearer token (read at each request; never written anywhere). */
+  tokenEnv: envName.optional(),
+  /** The name of a token kept in the tray app's keychain (Electron safeStorage). */
+  tokenSecret: name.optional(),
   /** How this daemon names itself when claiming; defaults to host/daemon. */
   worker: z.string().min(1).optional(),
   requestTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
@@ -54,11 +67,23 @@ const postgresSource = z.strictObject({
   reconcileIntervalMs: z.number().int().min(1_000).default(1_800_000),
 });
 
-export const sourceConfigSchema = z.discriminatedUnion('kind', [localSource, httpSource, postgresSource]);
+export const sourceConfigSchema = z
+  .discriminatedUnion('kind', [localSource, httpSource, postgresSource])
+  .superRefine((s, ctx) => {
+    if (s.kind !== 'http') return;
+    const given = (['token', 'tokenEnv', 'tokenSecret'] as const).filter((k) => s[k] !== undefined);
+    if (given.length > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [given[1]!],
+        message: `give one of ${given.map((k) => `"${k}"`).join(', ')}, not both`,
+      });
+    }
+  });
 
 const commonRuntime = {
   timeoutMs: z.number().int().min(1_000).default(DEFAULT_TASK_TIMEOUT_MS),
-  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'), z.string()).default({}),
+  env: z.record(envName, z.string()).default({}),
 };
 
 const commandRuntime = z
@@ -112,6 +137,14 @@ export const daemonConfigSchema = z
 export const configSchema = z
   .strictObject({
     daemons: z.array(daemonConfigSchema).min(1, 'needs at least one daemon'),
+    /** Where worktrees, clones and scratch dirs go; default: the platform's cache folder, never the data dir. */
+    workspaceRoot: absoluteDir.optional(),
+    /**
+     * Directories under which a task from a remote source (HTTP, PostgreSQL)
+     * may name its `cwd` or local `repository`. None by default: such a task
+     * runs in a scratch workspace.
+     */
+    workspaceRoots: z.array(absoluteDir).default([]),
   })
   .superRefine((cfg, ctx) => {
     const seen = new Set<string>();
@@ -140,6 +173,11 @@ export function parseConfig(raw: unknown, origin = 'config'): ParsedConfig {
   if (!parsed.success) throw new ValidationError(formatIssues(origin, parsed.error.issues));
   const warnings: string[] = [];
   for (const d of parsed.data.daemons) {
+    if (d.source.kind === 'http' && d.source.token !== undefined) {
+      warnings.push(
+        `daemon "${d.name}": source.token is a secret in plaintext in ${origin}; use "tokenEnv" (an environment variable) or, in the tray app, "tokenSecret" (the keychain)`,
+      );
+    }
     if (d.pollIntervalMs < 1000) {
       warnings.push(`daemon "${d.name}": pollIntervalMs ${d.pollIntervalMs} is under 1000 ms; meant for demos and tests`);
     }

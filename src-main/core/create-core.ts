@@ -9,12 +9,13 @@ import { systemClock } from './clock';
 import type { NightshiftConfig } from './config';
 import type { NightshiftCore } from './core-api';
 import { type Logger, silentLogger } from './log';
+import type { SecretStore } from './secret-port';
 import { DB_FILE_NAME, openDatabase } from './store/db';
 import { Supervisor } from './supervisor';
 import type { Clock } from './types';
 
 export interface CoreOptions {
-  /** Holds nightshift.db (SQLite, WAL), logs/ (agent output) and workspaces/. */
+  /** Holds nightshift.db (SQLite, WAL) and logs/ (agent output); workspaces live elsewhere (config.workspaceRoot). */
   dataDir: string;
   config: NightshiftConfig;
   clock?: Clock;
@@ -26,6 +27,8 @@ export interface CoreOptions {
   startLoops?: boolean;
   /** Passed to better-sqlite3 (see OpenOptions in store/db.ts). */
   nativeBinding?: string;
+  /** The tray app's keychain, for sources whose token is a `tokenSecret`. */
+  secrets?: SecretStore;
 }
 
 export async function createCore(options: CoreOptions): Promise<NightshiftCore> {
@@ -48,6 +51,7 @@ export async function createSupervisor(options: CoreOptions): Promise<Supervisor
       dataDir: options.dataDir,
       clock: options.clock ?? systemClock,
       logger: options.logger ?? silentLogger,
+      ...(options.secrets ? { secrets: options.secrets } : {}),
     });
   } catch (err) {
     db.close();

@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import type { DaemonConfig } from './config';
 import type { Logger } from './log';
 import { createRuntime } from './runtimes';
+import type { SecretStore } from './secret-port';
 import { createHttpSource } from './sources/http';
 import { LocalTaskSource } from './sources/local';
 import type { LocalTaskQueue } from './sources/local-queue';
@@ -15,6 +16,8 @@ export interface FactoryDeps {
   queue: LocalTaskQueue;
   clock: Clock;
   logger: Logger;
+  /** The tray app's keychain, for `tokenSecret`; the CLI has none. */
+  secrets?: SecretStore;
 }
 
 export function workerName(daemon: string): string {
@@ -32,7 +35,12 @@ export function createSource(config: DaemonConfig, deps: FactoryDeps): TaskSourc
         runtime: config.runtime.kind,
       });
     case 'http':
-      return createHttpSource(source, { daemon: config.name, clock: deps.clock, logger: deps.logger });
+      return createHttpSource(source, {
+        daemon: config.name,
+        clock: deps.clock,
+        logger: deps.logger,
+        ...(deps.secrets ? { secrets: deps.secrets } : {}),
+      });
     case 'postgres':
       return createPostgresSource(source, {
         daemon: config.name,

@@ -15,6 +15,7 @@ import { createHandlers } from './handlers';
 import type { Logger } from './log';
 import { DaemonLoop, type LoopTuning } from './loop/daemon-loop';
 import { reconcileRuns } from './reconcile';
+import type { SecretStore } from './secret-port';
 import { SessionStore } from './sessions/session-store';
 import { OPEN_STATES } from './sessions/transitions';
 import { daemonSnapshot } from './snapshot';
@@ -25,6 +26,7 @@ import { TickLog } from './store/tick-log';
 import { type RouteTarget, whyNoDaemonTakes } from './task-routing';
 import { type Clock, type Snapshot, type TaskSource, TUNING_KEYS, type TuningKey } from './types';
 import { createWorkspacePort } from './workspace/port';
+import { workspaceRootFor } from './workspace/root';
 
 /** Ended sessions and finished local tasks are kept this long for the views. */
 export const SESSION_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
@@ -37,6 +39,8 @@ export interface SupervisorOptions {
   dataDir: string;
   clock: Clock;
   logger: Logger;
+  /** The tray app's keychain (tokenSecret); none in the CLI. */
+  secrets?: SecretStore;
 }
 
 interface Daemon {
@@ -70,10 +74,16 @@ export class Supervisor implements NightshiftCore {
       this.emit('session', row);
       this.snapshotSoon();
     });
-    const workspaces = createWorkspacePort({ baseDir: join(dataDir, 'workspaces'), logger });
+    const workspaceRoot = workspaceRootFor(options.config.workspaceRoot);
     for (const config of options.config.daemons) {
-      const deps = { queue: this.queue, clock, logger };
+      const deps = { queue: this.queue, clock, logger, ...(options.secrets ? { secrets: options.secrets } : {}) };
       const source = createSource(config, deps);
+      // A task from a remote source names its directory only under workspaceRoots; a local task is the user's own.
+      const workspaces = createWorkspacePort({
+        baseDir: workspaceRoot,
+        logger,
+        ...(config.source.kind === 'local' ? {} : { allowedRoots: options.config.workspaceRoots }),
+      });
       const runtime = createAgentRuntime(config, deps);
       const loop = new DaemonLoop({
         name: config.name,

@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -64,17 +64,40 @@ describe('private data dir and pid file', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('creates nested dirs with mode 0700 and tightens an existing one', async () => {
+  it('creates nested dirs with mode 0700', async () => {
     dir = await mkdtemp(join(tmpdir(), 'ns-datadir-'));
     const nested = join(dir, 'a', 'b');
     await ensurePrivateDataDir(nested);
     expect((await stat(nested)).mode & 0o777).toBe(0o700);
-    const loose = join(dir, 'loose');
-    await ensurePrivateDataDir(loose);
-    await chmod(loose, 0o755);
-    await ensurePrivateDataDir(loose);
-    expect((await stat(loose)).mode & 0o777).toBe(0o700);
   });
+
+  it('never changes the mode of an existing directory (a --data-dir pointing at a project folder)', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ns-datadir-'));
+    const project = join(dir, 'project');
+    await mkdir(project);
+    await chmod(project, 0o755);
+    await ensurePrivateDataDir(project);
+    expect((await stat(project)).mode & 0o777).toBe(0o755);
+  });
+
+  it.each([0o775, 0o757, 0o777])(
+    'refuses an existing directory others can write (mode %o), in one line, unchanged',
+    async (mode) => {
+      dir = await mkdtemp(join(tmpdir(), 'ns-datadir-'));
+      const shared = join(dir, 'shared');
+      await mkdir(shared);
+      await chmod(shared, mode);
+      const err = await ensurePrivateDataDir(shared).then(
+        () => null,
+        (e: unknown) => e as Error,
+      );
+      expect(err?.message).toBe(
+        `data dir ${shared} can be written by others (mode 0${mode.toString(8)}); run "chmod go-w ${shared}" or use another --data-dir`,
+      );
+      expect(err?.message).not.toContain('\n');
+      expect((await stat(shared)).mode & 0o777).toBe(mode);
+    },
+  );
 
   it('writes and removes the pid file', async () => {
     dir = await mkdtemp(join(tmpdir(), 'ns-datadir-'));

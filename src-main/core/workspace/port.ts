@@ -8,11 +8,23 @@ import { cleanupWorkspace } from './cleanup';
 import { prepareWorkspace } from './prepare';
 import { parseWorkspace } from './workspace';
 
-export function createWorkspacePort(opts: { baseDir: string; logger?: Logger }): WorkspacePort {
+export interface WorkspacePortOptions {
+  baseDir: string;
+  /** For a remote source: where its tasks may point (see PrepareOptions.allowedRoots). */
+  allowedRoots?: readonly string[];
+  logger?: Logger;
+}
+
+export function createWorkspacePort(opts: WorkspacePortOptions): WorkspacePort {
   const logger = opts.logger;
   return {
     async prepare(task, sessionId) {
-      const ws = await prepareWorkspace(task, { sessionId, baseDir: opts.baseDir, ...(logger ? { logger } : {}) });
+      const ws = await prepareWorkspace(task, {
+        sessionId,
+        baseDir: opts.baseDir,
+        ...(opts.allowedRoots ? { allowedRoots: opts.allowedRoots } : {}),
+        ...(logger ? { logger } : {}),
+      });
       return { path: ws.path, record: JSON.stringify(ws) };
     },
     pathOf(record) {

@@ -10,6 +10,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { errorMessage } from '../errors';
 import { type Logger, silentLogger } from '../log';
 import type { Task } from '../types';
+import { remoteTaskPaths } from './allow-list';
 import { cloneDirFor, ensureClone, remoteDefaultBranch } from './clone';
 import { branchForTask, isGitUrl, redactUrl, repoKey, sanitiseTaskId } from './naming';
 import { withRepoLock } from './repo-lock';
@@ -18,15 +19,33 @@ import { isDirectory, localBase, mainRepoDir, openWorktree } from './worktree';
 
 export interface PrepareOptions {
   sessionId: string;
-  /** Nightshift's own data directory for workspaces: `repos/`, `worktrees/`, `tmp/` go under it. */
+  /** The workspace root (outside the data dir): `repos/`, `worktrees/`, `tmp/` go under it. */
   baseDir: string;
+  /**
+   * Set for a remote source (HTTP, PostgreSQL): the only directories its tasks
+   * may name as cwd or local repository (allow-list.ts). Unset: a local task,
+   * the user's own, goes where it says.
+   */
+  allowedRoots?: readonly string[];
   logger?: Logger;
 }
 
 export async function prepareWorkspace(task: Task, opts: PrepareOptions): Promise<Workspace> {
   const logger = opts.logger ?? silentLogger;
-  if (task.repository) return prepareWorktree(task, task.repository, opts.baseDir, logger);
-  if (task.cwd) return taskCwdWorkspace(task, task.cwd);
+  let { repository, cwd } = task;
+  if (opts.allowedRoots !== undefined) {
+    const checked = await remoteTaskPaths(task, opts.allowedRoots);
+    ({ repository, cwd } = checked);
+    if (checked.ignored.length > 0) {
+      logger.log(
+        'info',
+        'workspace',
+        `task ${task.id}: no workspaceRoots configured, ignoring ${checked.ignored.join(' and ')}; running in a scratch workspace`,
+      );
+    }
+  }
+  if (repository) return prepareWorktree(task, repository, opts.baseDir, logger);
+  if (cwd) return taskCwdWorkspace(task, cwd);
   return makeTempDir(opts.sessionId, opts.baseDir);
 }
 

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { type ApiClient, createApiClient, dispatchRequest } from '../../api/dispatch';
 import { type NightshiftConfig, parseConfig } from '../../core/config';
 import { agentShorthandConfig } from '../../core/config-file';
+import { configWithoutSecrets } from '../../core/config-secrets';
 import { createCore } from '../../core/create-core';
 import type { Logger } from '../../core/log';
 import { DB_FILE_NAME } from '../../core/store/db';
@@ -100,7 +101,8 @@ export async function accessInstance(options: AccessOptions): Promise<InstanceAc
 export async function saveRunConfig(dataDir: string, config: NightshiftConfig): Promise<void> {
   const path = join(dataDir, RUN_CONFIG_FILE_NAME);
   const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  // Never a secret on disk: the saved copy keeps the daemons, not their tokens.
+  await writeFile(tmp, `${JSON.stringify(configWithoutSecrets(config), null, 2)}\n`, { mode: 0o600 });
   await rename(tmp, path);
 }
 

@@ -9,7 +9,9 @@ import { systemClock } from '../../clock';
 import type { SourceConfig } from '../../config';
 import { SourceError } from '../../errors';
 import { type Logger, silentLogger } from '../../log';
+import { noSecrets, type SecretStore } from '../../secret-port';
 import type { ClaimResult, Clock, Task, TaskNote, TaskSource } from '../../types';
+import { bearerTokenReader } from './bearer-token';
 import { eventStreamChannel } from './event-stream-channel';
 import { HttpTransport } from './http-transport';
 import { longPollChannel } from './long-poll-channel';
@@ -28,6 +30,10 @@ export interface HttpSourceOptions {
   maxBodyBytes?: number;
   /** An event stream silent this long (no event, no keepalive) counts as dropped (default 90 s). */
   eventStreamIdleMs?: number;
+  /** Where `tokenEnv` is looked up (default process.env). */
+  env?: Record<string, string | undefined>;
+  /** Where `tokenSecret` is looked up (the tray app's keychain). */
+  secrets?: SecretStore;
 }
 
 /** Sent with complete/fail/release; pass the same key when retrying one outcome report. */
@@ -61,7 +67,7 @@ export function createHttpSource(config: HttpSourceConfig, options: HttpSourceOp
   const worker = config.worker ?? `${hostname()}/${options.daemon}`;
   const transport = new HttpTransport({
     baseUrl: config.url,
-    token: config.token,
+    token: bearerTokenReader(config, { env: options.env ?? process.env, secrets: options.secrets ?? noSecrets }),
     timeoutMs: config.requestTimeoutMs,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     clock,

@@ -7,11 +7,13 @@
  */
 import { errorMessage, SourceError } from '../../errors';
 import type { Clock } from '../../types';
+import type { TokenReader } from './bearer-token';
 import { parseRetryAfter } from './retry-after';
 
 export interface HttpTransportOptions {
   baseUrl: string;
-  token: string | undefined;
+  /** Read at each request (it may come from the environment or the keychain); throws when it is missing. */
+  token: TokenReader;
   timeoutMs: number;
   /** Larger bodies are refused: a task list is small, a runaway server must not fill our memory. */
   maxBodyBytes: number;
@@ -100,7 +102,8 @@ export class HttpTransport {
   }
 
   private authHeader(): Record<string, string> {
-    return this.options.token ? { Authorization: `Bearer ${this.options.token}` } : {};
+    const token = this.options.token();
+    return token ? { Authorization: `Bearer ${token}` } : {};
   }
 
   private throwForStatus(response: Response, what: string): void {
