@@ -8,13 +8,14 @@ import { createWriteStream } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { app, dialog, ipcMain } from 'electron';
+import { app, dialog, ipcMain, safeStorage } from 'electron';
 import { systemClock } from './core/clock';
 import { CONFIG_FILE_NAME, loadOrCreateConfigFile } from './core/config-file';
 import type { NightshiftCore } from './core/core-api';
 import { createCore } from './core/create-core';
 import { errorMessage } from './core/errors';
 import { createStreamLogger } from './core/log';
+import { openKeychainSecrets, SECRETS_FILE_NAME } from './shell/keychain-secrets';
 import { parseLaunchOptions } from './shell/launch-options';
 import { startTrayApp, type TrayApp } from './shell/tray-app';
 import type { Platform } from './shell/tray-state';
@@ -72,7 +73,9 @@ if (!app.requestSingleInstanceLock()) {
       const logger = createStreamLogger((line) => logFile.write(line));
       const { config, warnings } = await loadOrCreateConfigFile(join(userData, CONFIG_FILE_NAME));
       for (const warning of warnings) logger.log('warn', 'config', warning);
-      core = await createCore({ dataDir: userData, config, logger, ...(await electronSqliteBinding()) });
+      // Source tokens named by `tokenSecret` come from the OS keychain, never from a plaintext file.
+      const secrets = await openKeychainSecrets(join(userData, SECRETS_FILE_NAME), safeStorage);
+      core = await createCore({ dataDir: userData, config, logger, secrets, ...(await electronSqliteBinding()) });
       app.dock?.hide();
       shell = await startTrayApp({
         core,

@@ -1,0 +1,70 @@
+/**
+ * The tray app's SecretStore (core/secret-port.ts): source tokens encrypted
+ * with Electron's safeStorage (macOS Keychain, Windows DPAPI, libsecret or
+ * KWallet on Linux) in `secrets.json`, so that no token sits on disk in
+ * plaintext. On Linux without a keyring safeStorage falls back to a fixed key
+ * ("basic_text"), which is plaintext in disguise: storing is refused there.
+ */
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import type { SafeStorage } from 'electron';
+import type { SecretStore } from '../core/secret-port';
+
+export const SECRETS_FILE_NAME = 'secrets.json';
+
+export type SafeStoragePort = Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'> &
+  Partial<Pick<SafeStorage, 'getSelectedStorageBackend'>>;
+
+export interface KeychainSecrets extends SecretStore {
+  /** Encrypts and saves `value` under `name`; throws when the OS offers no real encryption. */
+  set(name: string, value: string): Promise<void>;
+  delete(name: string): Promise<void>;
+}
+
+/** Reads the encrypted file once (async, at start); decrypts a secret only when a request needs it. */
+export async function openKeychainSecrets(file: string, safeStorage: SafeStoragePort): Promise<KeychainSecrets> {
+  const sealed = await readSealed(file);
+
+  async function save(): Promise<void> {
+    const tmp = `${file}.${process.pid}.tmp`;
+    await writeFile(tmp, `${JSON.stringify(Object.fromEntries(sealed), null, 2)}\n`, { mode: 0o600 });
+    await rename(tmp, file);
+  }
+
+  return {
+    get(name) {
+      const blob = sealed.get(name);
+      if (blob === undefined || !safeStorage.isEncryptionAvailable()) return undefined;
+      try {
+        return safeStorage.decryptString(Buffer.from(blob, 'base64'));
+      } catch {
+        return undefined; // sealed by another user or machine: as good as absent
+      }
+    },
+    async set(name, value) {
+      if (!safeStorage.isEncryptionAvailable() || safeStorage.getSelectedStorageBackend?.() === 'basic_text') {
+        throw new Error('no OS keychain is available to encrypt the token; set it in an environment variable (tokenEnv) instead');
+      }
+      sealed.set(name, safeStorage.encryptString(value).toString('base64'));
+      await save();
+    },
+    async delete(name) {
+      if (sealed.delete(name)) await save();
+    },
+  };
+}
+
+async function readSealed(file: string): Promise<Map<string, string>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    throw err;
+  }
+  const raw: unknown = JSON.parse(text);
+  const map = new Map<string, string>();
+  if (raw && typeof raw === 'object') {
+    for (const [name, value] of Object.entries(raw)) if (typeof value === 'string') map.set(name, value);
+  }
+  return map;
+}
