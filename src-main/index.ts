@@ -15,6 +15,7 @@ import type { NightshiftCore } from './core/core-api';
 import { createCore } from './core/create-core';
 import { errorMessage } from './core/errors';
 import { createStreamLogger } from './core/log';
+import { e2eHooksEnabled } from './shell/e2e-hooks';
 import { openKeychainSecrets, SECRETS_FILE_NAME } from './shell/keychain-secrets';
 import { parseLaunchOptions } from './shell/launch-options';
 import { startTrayApp, type TrayApp } from './shell/tray-app';
@@ -102,6 +103,7 @@ if (!app.requestSingleInstanceLock()) {
         clock: systemClock,
         logger,
         requestQuit: () => app.quit(),
+        e2eHooks: e2eHooksEnabled(process.env, app.isPackaged),
         updates: {
           isPackaged: app.isPackaged,
           env: process.env,

@@ -11,6 +11,7 @@ import { errorMessage } from '../core/errors';
 import type { Logger } from '../core/log';
 import type { Clock, Snapshot } from '../core/types';
 import { type AppPage, appPage } from './app-page';
+import { exposeForE2E } from './e2e-hooks';
 import { EventOutbox } from './event-outbox';
 import { type IpcMainLike, registerIpcHandlers } from './ipc';
 import type { LaunchOptions } from './launch-options';
@@ -45,6 +46,8 @@ export interface TrayAppDeps {
   logger: Logger;
   /** Asks the app to quit (app.quit); the before-quit handler then calls shutdown(). */
   requestQuit(): void;
+  /** Expose the tray to e2e/electron.spec.ts (e2e-hooks.ts: NIGHTSHIFT_E2E=1 in an unpackaged app only). */
+  e2eHooks?: boolean;
   /** electron-updater, for a packaged app (absent: no updates, no menu line). */
   updates?: UpdatesWiring;
 }
@@ -119,6 +122,7 @@ export async function startTrayApp(deps: TrayAppDeps): Promise<TrayApp> {
 
   const tray = new TrayController({ platform, resourcesDir: deps.paths.resourcesDir, clock: deps.clock, onAction });
   tray.update(snapshot, settings);
+  if (deps.e2eHooks) exposeForE2E({ tray: tray.electronTray, menu: () => tray.currentMenu });
 
   let updateStatus: UpdateStatus = { kind: 'idle' };
   const showUpdateLine = () => {

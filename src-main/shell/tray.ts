@@ -56,6 +56,16 @@ export class TrayController {
     this.render();
   }
 
+  /** For the e2e hooks only (shell/e2e-hooks.ts). */
+  get electronTray(): Tray {
+    return this.tray;
+  }
+
+  /** The menu as last rendered (for the e2e hooks). */
+  get currentMenu(): Menu | null {
+    return this.menu;
+  }
+
   /** Extra menu lines (the update line); the menu is rebuilt only if they changed. */
   setExtras(items: TrayMenuItem[]): void {
     this.extras = items;
