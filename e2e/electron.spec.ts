@@ -133,8 +133,13 @@ test.describe('Electron tray app', () => {
       );
       expect(resumed).toMatchObject({ result: { daemons: [{ name: 'local', paused: false }] } });
 
-      // Start at login from the tray: what each OS expects.
+      // Start at login from the tray: the setting, then what each OS expects.
       await clickTrayItem(app, 'start-at-login');
+      await expect
+        .poll(() =>
+          page.evaluate(() => (globalThis as unknown as { nightshift: NightshiftBridge }).nightshift.invoke('getSettings', {})),
+        )
+        .toMatchObject({ result: { app: { startAtLogin: true } } });
       if (process.platform === 'linux') {
         const desktopFile = join(xdgConfig, 'autostart', 'nightshift.desktop');
         await expect.poll(() => existsSync(desktopFile)).toBe(true);
@@ -142,12 +147,15 @@ test.describe('Electron tray app', () => {
         expect(entry).toContain('[Desktop Entry]');
         expect(entry).toMatch(/^Exec=.*--hidden$/m);
         expect(entry).toContain(binary!);
-      } else {
+      } else if (process.platform === 'win32') {
+        // HKCU\...\Run on the runner: check it, then take it away again.
         await expect.poll(() => app.evaluate(({ app: a }) => a.getLoginItemSettings().openAtLogin)).toBe(true);
-        // A real login item on the runner: take it away again.
         await clickTrayItem(app, 'start-at-login');
         await expect.poll(() => app.evaluate(({ app: a }) => a.getLoginItemSettings().openAtLogin)).toBe(false);
       }
+      // macOS 13+ registers login items through SMAppService; whether it accepts
+      // the unsigned Electron.app from node_modules on a runner is unknown, so
+      // only the setting is checked there (docs/electron.md).
 
       // An agent runs...
       await page.evaluate(() =>
