@@ -37,7 +37,8 @@ export function eventStreamChannel(idleTimeoutMs: number) {
       }
       if (ctx.signal.aborted) break;
       ctx.setHealthy(false);
-      await sleep(ctx.clock, retryAfterMs ?? backoff.next(), ctx.signal);
+      if (retryAfterMs !== undefined) await sleep(ctx.clock, retryAfterMs, ctx.signal);
+      else if ((await ctx.retryPause(backoff.next())) === 'server_back') backoff.reset();
     }
     return 'stopped';
   };

@@ -26,6 +26,8 @@ export interface RequestOptions {
   /** Overrides the configured timeout (a long poll is held longer on purpose). */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** A push channel's own request: its success says nothing new to the push channels. */
+  push?: boolean;
 }
 
 export interface JsonReply {
@@ -38,9 +40,20 @@ export interface JsonReply {
 export class HttpTransport {
   private count = 0;
   private readonly baseUrl: string;
+  private readonly answeredListeners = new Set<() => void>();
 
   constructor(private readonly options: HttpTransportOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+  }
+
+  /**
+   * Called after each request (not a push channel's own) that the server
+   * answered with anything but an error: the server is up, so push channels
+   * waiting out a reconnect backoff should try again now.
+   */
+  onServerAnswered(listener: () => void): () => void {
+    this.answeredListeners.add(listener);
+    return () => this.answeredListeners.delete(listener);
   }
 
   /** Every HTTP request started, including event-stream connects and long polls. */
@@ -65,7 +78,9 @@ export class HttpTransport {
       });
       this.throwForStatus(response, what);
       const text = await readLimited(response, this.options.maxBodyBytes, what);
-      return { status: response.status, headers: response.headers, body: parseJson(text, what) };
+      const reply = { status: response.status, headers: response.headers, body: parseJson(text, what) };
+      if (!options.push) for (const listener of this.answeredListeners) listener();
+      return reply;
     } catch (err) {
       throw this.classify(err, what, timeout, timeoutMs, options.signal);
     }

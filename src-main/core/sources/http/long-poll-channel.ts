@@ -23,7 +23,11 @@ export interface LongPollReply {
 export async function longPollOnce(ctx: ChannelContext, waitS: number, requestTimeoutMs: number): Promise<LongPollReply> {
   const path = `/api/tasks?status=todo&wait=${waitS}`;
   // The server holds the answer up to waitS on purpose: time out only past that.
-  const reply = await ctx.transport.request('GET', path, { timeoutMs: waitS * 1000 + requestTimeoutMs, signal: ctx.signal });
+  const reply = await ctx.transport.request('GET', path, {
+    timeoutMs: waitS * 1000 + requestTimeoutMs,
+    signal: ctx.signal,
+    push: true,
+  });
   if (reply.status !== 200) throw new SourceError('transient', `GET ${path}: unexpected status ${reply.status}`);
   const header = Number(reply.headers.get('x-long-poll'));
   return {
@@ -51,8 +55,11 @@ export function longPollChannel(waitS: number, requestTimeoutMs: number) {
         ctx.setHealthy(false);
         if (err instanceof SourceError && err.kind === 'unauthorized') return 'unauthorized';
         ctx.logger.log('warn', ctx.scope, `long poll: ${errorMessage(err)}`);
+        // After a failure the next poll is a short one again, so push is healthy within a second of the server's return.
+        holdS = Math.min(waitS, DISCOVERY_WAIT_S);
         const retryAfterMs = err instanceof SourceError ? err.retryAfterMs : undefined;
-        await sleep(ctx.clock, retryAfterMs ?? errors.next(), ctx.signal);
+        if (retryAfterMs !== undefined) await sleep(ctx.clock, retryAfterMs, ctx.signal);
+        else if ((await ctx.retryPause(errors.next())) === 'server_back') errors.reset();
         continue;
       }
       if (reply.maxHoldS === undefined) {

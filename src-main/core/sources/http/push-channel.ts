@@ -17,6 +17,12 @@ export interface ChannelContext {
   wake(): void;
   /** The channel is (or is no longer) delivering; the watcher wakes the loop on every change. */
   setHealthy(healthy: boolean): void;
+  /**
+   * Waits out a reconnect backoff of `ms`, but ends early ('server_back') as
+   * soon as another request to the server succeeds: after an outage push
+   * comes back with the server, not a growing delay later.
+   */
+  retryPause(ms: number): Promise<'elapsed' | 'server_back' | 'stopped'>;
 }
 
 export type PushChannel = (ctx: ChannelContext) => Promise<ChannelEnd>;

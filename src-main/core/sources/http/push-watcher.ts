@@ -57,6 +57,7 @@ export class PushWatcher {
       signal: this.controller.signal,
       wake: () => this.notify(),
       setHealthy: (healthy) => this.setHealthy(healthy),
+      retryPause: (ms) => this.retryPause(ms),
     };
     for (const channel of deps.channels) {
       if (this.controller.signal.aborted) return;
@@ -75,6 +76,23 @@ export class PushWatcher {
     }
     this.current = null;
     if (!this.controller.signal.aborted) deps.logger.log('info', deps.scope, 'no push channel: polling only');
+  }
+
+  private retryPause(ms: number): Promise<'elapsed' | 'server_back' | 'stopped'> {
+    const { signal } = this.controller;
+    if (signal.aborted) return Promise.resolve('stopped');
+    return new Promise((resolve) => {
+      const finish = (why: 'elapsed' | 'server_back' | 'stopped') => {
+        cancelTimer();
+        stopListening();
+        signal.removeEventListener('abort', onAbort);
+        resolve(why);
+      };
+      const onAbort = () => finish('stopped');
+      const cancelTimer = this.deps.clock.setTimer(() => finish('elapsed'), ms);
+      const stopListening = this.deps.transport.onServerAnswered(() => finish('server_back'));
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   private setHealthy(healthy: boolean): void {
