@@ -6,7 +6,7 @@
  */
 import type { Page } from '@playwright/test';
 import { call, captureConsoleErrors, openTab } from './support/page-helpers';
-import { expect, test } from './support/views-fixture';
+import { expect, LANES_QUEUE, test } from './support/views-fixture';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -111,4 +111,73 @@ test('a push source: push uptime, reconnects and reconcile ticks, with polling a
   await expect(page.getByTestId('push-uptime')).toHaveText(/^\d+% of the window$/);
   await expect(page.getByTestId('push-requests')).toHaveText(/^\d+ \(polling on the curve: at least \d+\)$/);
   await expect(page.getByTestId('backoff-chart-summary')).toContainText('the faint line is the idle curve polling would follow');
+});
+
+test('pool lanes and overview cards: running, done, failed and rate-limited runs, from the real core', async ({
+  page,
+  views,
+}) => {
+  const { core } = views;
+  const add = (title: string, prompt: string) => call(core, 'addTask', { title, prompt, queue: LANES_QUEUE });
+  await call(core, 'pauseDaemon', { name: 'lanes' });
+  const long = await add('Long A', 'first sleep=6000');
+  await add('Long B', 'second sleep=6000');
+  await add('Breaks', 'third sleep=200 exit=3 fail-message=the-build-is-red');
+  const resetAt = Math.ceil(Date.now() / 1000) + 5;
+  await add('Limited', `fourth sleep=200 ratelimit=${resetAt}`);
+  await call(core, 'wakeDaemon', { name: 'lanes' });
+
+  // Overview while A runs: its elapsed time, and the queue depth of the local queue.
+  const card = page.getByTestId('daemon-card-lanes');
+  await expect(card.getByTestId('running-task').filter({ hasText: 'Long A' })).toHaveText(/^Long A — \d+ (ms|s)$/);
+  await expect(card.getByTestId('queue-depth')).toHaveText(/^\d+ todo · \d+ in progress · 0 in review$/);
+  await expect(card.getByTestId('requests-today')).toHaveText('no network requests (local queue)');
+  await expect(card.getByTestId('saved')).toHaveCount(0);
+
+  // Pool lanes while A runs: a running bar labelled with its task.
+  await openTab(page, 'Pool', expect);
+  await page.getByLabel('Daemon').selectOption('lanes');
+  // Runs of seconds are readable in the shortest window.
+  await page.getByLabel('last 10 min').check();
+  const lanes = page.getByTestId('pool-lanes');
+  await expect(lanes).toHaveAttribute('data-lane-count', '3');
+  await expect(lanes.locator(`[data-task-id="${long.id}"][data-outcome="running"]`)).toHaveText('Long A');
+
+  // Everything ends: done, failed, and the rate-limited task waits (holding its slot), then resumes and ends done.
+  await expect
+    .poll(async () => (await call(core, 'listTasks', { queue: LANES_QUEUE })).map((t) => t.status).sort(), { timeout: 30_000 })
+    .toEqual(['done', 'done', 'done', 'failed']);
+  const spans = (await call(core, 'getSessionSpans', { daemon: 'lanes', since: 0 })).filter((s) => s.kind !== 'review_wait');
+  expect(spans.map((s) => `${s.taskTitle}:${s.kind}:${s.outcome}`).sort()).toEqual([
+    'Breaks:run:failed',
+    'Limited:rate_limit_wait:rate_limited',
+    'Limited:run:done',
+    'Limited:run:rate_limited',
+    'Long A:run:done',
+    'Long B:run:done',
+  ]);
+  const bars = lanes.getByTestId('lane-bar');
+  await expect(bars).toHaveCount(spans.length);
+  await expect(lanes.locator('[data-outcome="failed"]')).toHaveText('Breaks');
+  await expect(lanes.locator('[data-outcome="rate_limited"]')).toHaveCount(2);
+  await expect(lanes.locator('[data-outcome="done"]')).toHaveCount(3);
+  // Hover (or keyboard focus, for a bar too narrow to point at) gives the times.
+  await lanes.locator(`[data-task-id="${long.id}"]`).hover();
+  await expect(page.getByTestId('lane-detail')).toHaveText(/^Long A: done, \d\d:\d\d:\d\d–\d\d:\d\d:\d\d \(\d+ s\)$/);
+  await lanes.locator('[data-outcome="failed"]').focus();
+  await expect(page.getByTestId('lane-detail')).toHaveText(/^Breaks: failed, \d\d:\d\d:\d\d–\d\d:\d\d:\d\d \(\d+ (ms|s)\)$/);
+  // The aggregate line above the lanes is the same pool.
+  await expect(page.getByTestId('pool-chart')).toHaveAttribute('data-point-count', /[1-9]\d*/);
+
+  // Overview after: the last failure's reason, an empty queue.
+  await openTab(page, 'Overview', expect);
+  await expect(card.getByTestId('last-failure')).toHaveText(/^Breaks: .*the-build-is-red.* \(\d\d:\d\d:\d\d\)$/);
+  await expect(card.getByTestId('queue-depth')).toHaveText('0 todo · 0 in progress · 0 in review');
+  await expect(card.getByTestId('running-tasks')).toHaveText('nothing');
+  // A remote source counts its requests and says honestly what it saved.
+  const polled = page.getByTestId('daemon-card-polled');
+  await expect(polled.getByTestId('requests-today')).toHaveText(/^[\d,]+$/);
+  await expect(polled.getByTestId('saved')).not.toHaveText(/^0 fewer/);
+  await expect(polled.getByTestId('push-health')).toHaveText('no push channel: polling');
+  await expect(page.getByTestId('daemon-card-pushed').getByTestId('push-health')).toHaveText(/^connected since \d\d:\d\d:\d\d$/);
 });

@@ -62,7 +62,8 @@ export const test = base.extend<object, { views: DashboardEnv }>({
           {
             name: 'lanes',
             source: { kind: 'local', queue: LANES_QUEUE },
-            runtime: agent,
+            // The fixture agent prints this for a `ratelimit=<epoch s>` directive.
+            runtime: { ...agent, rateLimitPattern: 'RATE LIMITED until reset=(?<reset>\\S+)' },
             maxConcurrent: 3,
             pollIntervalMs: 1_000,
             maxIdleBackoffMs: 4_000,

@@ -19,6 +19,7 @@ export const BRIDGE_REQUEST_NAMES = [
   'getTicks',
   'listSessions',
   'getSessionEvents',
+  'getSessionSpans',
   'listTasks',
   'addTask',
   'cancelTask',

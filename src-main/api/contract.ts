@@ -13,6 +13,7 @@ import type {
   DaemonSnapshot,
   SessionEventRow,
   SessionRow,
+  SessionSpan,
   Snapshot,
   Task,
   TaskStatus,
@@ -143,6 +144,8 @@ export const requests = {
     }),
   ),
   getSessionEvents: request<SessionEventRow[]>()(z.strictObject({ sessionId: id })),
+  /** Runs, rate-limit waits and review waits of the sessions alive since `since` (epoch ms), oldest first. */
+  getSessionSpans: request<SessionSpan[]>()(z.strictObject({ daemon: daemonName.optional(), since: z.number().int().min(0) })),
   listTasks: request<LocalTask[]>()(
     z.strictObject({
       queue: z.string().min(1).max(64).optional(),

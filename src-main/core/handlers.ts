@@ -6,6 +6,7 @@
 import { stat } from 'node:fs/promises';
 import type { LocalTask } from '../api/contract';
 import { ApiError, type ApiHandlers } from '../api/dispatch';
+import { sessionSpans } from './session-spans';
 import type { Supervisor } from './supervisor';
 import { refuseUnroutable, whyNoDaemonTakes } from './task-routing';
 import type { TaskStatus } from './types';
@@ -54,6 +55,10 @@ export function createHandlers(sup: Supervisor): ApiHandlers {
     getSessionEvents: ({ sessionId }) => {
       if (!sup.sessions.get(sessionId)) throw new ApiError('not_found', `no session "${sessionId}"`);
       return sup.sessions.events(sessionId);
+    },
+    getSessionSpans: ({ daemon: name, since }) => {
+      if (name) daemon(name);
+      return sessionSpans(sup.sessions.listActiveSince(since, name), (id) => sup.sessions.events(id), since);
     },
     listTasks: (filter) => {
       const tasks = sup.queue.list(filter);

@@ -4,12 +4,14 @@
  */
 import type { DaemonLoop } from './loop/daemon-loop';
 import type { SessionStore } from './sessions/session-store';
+import type { LocalTaskQueue } from './sources/local-queue';
 import type { StateStore } from './store/state-store';
 import { type TickLog, utcDay } from './store/tick-log';
 import type { DaemonSnapshot, SlotView, TaskSource, TuningKey } from './types';
 
 export interface SnapshotDeps {
   sessions: SessionStore;
+  queue: LocalTaskQueue;
   ticks: TickLog;
   state: StateStore;
   now: number;
@@ -17,7 +19,13 @@ export interface SnapshotDeps {
   overridden: TuningKey[];
 }
 
-export function daemonSnapshot(loop: DaemonLoop, source: TaskSource, deps: SnapshotDeps): DaemonSnapshot {
+/** `localQueue`: the queue name when the daemon's source is the local queue. */
+export function daemonSnapshot(
+  loop: DaemonLoop,
+  source: TaskSource,
+  deps: SnapshotDeps,
+  localQueue: string | null = null,
+): DaemonSnapshot {
   const tuning = loop.currentTuning;
   const slots: SlotView[] = loop.pool.running().map((r) => ({
     sessionId: r.sessionId,
@@ -69,7 +77,15 @@ export function daemonSnapshot(loop: DaemonLoop, source: TaskSource, deps: Snaps
     savedToday: Math.max(0, fixedRequests - requestsToday),
     overridden: deps.overridden,
     lastFailure: deps.sessions.lastFailure(loop.name),
+    queue: localQueue,
+    queueDepth: localQueue === null ? heldWork(deps.sessions, loop.name) : deps.queue.depth(localQueue),
   };
+}
+
+/** A remote source's depth as far as this daemon knows it without asking: what it holds. */
+function heldWork(sessions: SessionStore, daemon: string): DaemonSnapshot['queueDepth'] {
+  const working = sessions.listByDaemon(daemon, ['claiming', 'active', 'interrupted', 'rate_limited', 'completing']).length;
+  return { todo: null, inProgress: working, inReview: sessions.listByDaemon(daemon, ['in_review']).length };
 }
 
 export { utcDay };

@@ -151,9 +151,14 @@ export class Supervisor implements NightshiftCore {
 
   snapshot(): Snapshot {
     const now = this.options.clock.now();
-    const base = { sessions: this.sessions, ticks: this.ticks, state: this.state, now };
+    const base = { sessions: this.sessions, ticks: this.ticks, state: this.state, queue: this.queue, now };
     const daemons = [...this.daemons.values()].map(({ loop, source, config }) =>
-      daemonSnapshot(loop, source, { ...base, overridden: this.overriddenKeys(config.name) }),
+      daemonSnapshot(
+        loop,
+        source,
+        { ...base, overridden: this.overriddenKeys(config.name) },
+        config.source.kind === 'local' ? config.source.queue : null,
+      ),
     );
     return { at: now, live: this.started && !this.stopped, daemons, blockedTasks: this.blockedTasks() };
   }

@@ -232,6 +232,34 @@ export interface SessionEventRow {
   detail: string | null;
 }
 
+/** How one span of a session ended (or that it is still going). */
+export const SPAN_OUTCOMES = ['running', 'done', 'failed', 'rate_limited', 'in_review', 'interrupted', 'cancelled'] as const;
+export type SpanOutcome = (typeof SPAN_OUTCOMES)[number];
+
+/**
+ * One stretch of a session's life, derived from its timeline: an agent run
+ * (`run`: from the agent's start to its exit), a rate-limited session waiting
+ * to resume the same conversation (`rate_limit_wait`; it keeps its pool slot),
+ * or a finished run waiting for a person's review (`review_wait`; no slot).
+ */
+export interface SessionSpan {
+  sessionId: string;
+  daemon: string;
+  taskId: string;
+  taskTitle: string;
+  kind: 'run' | 'rate_limit_wait' | 'review_wait';
+  /** Epoch ms. */
+  start: number;
+  /** Epoch ms; null while it goes on. */
+  end: number | null;
+  outcome: SpanOutcome;
+}
+
+/** Spans that hold a pool slot (the pool lanes draw these). */
+export function holdsSlot(span: Pick<SessionSpan, 'kind'>): boolean {
+  return span.kind !== 'review_wait';
+}
+
 // ---------------------------------------------------------------- ticks
 
 /** Why the loop chose the delay it did; the chart colours points by this. */
@@ -349,6 +377,14 @@ export interface DaemonSnapshot {
   /** Tuning values saved from a view that override the config file (see `resetDaemonTuning`). */
   overridden: TuningKey[];
   lastFailure: FailureView | null;
+  /** The local queue this daemon takes tasks from; null for remote sources. */
+  queue: string | null;
+  /**
+   * Work waiting and under way. For a local queue, its tasks by status; for a
+   * remote source only what this daemon holds (todo is null: counting it
+   * would cost a request).
+   */
+  queueDepth: { todo: number | null; inProgress: number; inReview: number };
 }
 
 export interface Snapshot {

@@ -36,6 +36,7 @@ export function fakeHandlers(): ApiHandlers & { tasks: LocalTask[] } {
       task.status = 'cancelled';
       return task;
     },
+    getSessionSpans: unavailable,
     pauseDaemon: unavailable,
     resetDaemonTuning: unavailable,
     wakeDaemon: unavailable,

@@ -208,6 +208,18 @@ export class SessionStore {
     return { sessionId: row.id, taskId: row.task_id, taskTitle: row.task_title, reason: row.result ?? '', at: row.updated_at };
   }
 
+  /** Sessions (of one daemon, or all) still open or ended at or after `since`, newest first. */
+  listActiveSince(since: number, daemon?: string, limit = 2_000): SessionRow[] {
+    const rows = daemon
+      ? this.sql
+          .get('SELECT * FROM sessions WHERE daemon = ? AND (ended_at IS NULL OR ended_at >= ?) ORDER BY created_at DESC LIMIT ?')
+          .all(daemon, since, limit)
+      : this.sql
+          .get('SELECT * FROM sessions WHERE (ended_at IS NULL OR ended_at >= ?) ORDER BY created_at DESC LIMIT ?')
+          .all(since, limit);
+    return (rows as Row[]).map(toSession);
+  }
+
   events(sessionId: string): SessionEventRow[] {
     const rows = this.sql.get('SELECT * FROM session_events WHERE session_id = ? ORDER BY id').all(sessionId) as {
       id: number;

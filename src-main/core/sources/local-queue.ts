@@ -110,6 +110,17 @@ export class LocalTaskQueue {
     return (this.sql.get(sql).all(...values, filter.limit ?? 500) as Row[]).map(toTask);
   }
 
+  /** Tasks of one queue that are waiting or under way, by status. */
+  depth(queue: string): { todo: number; inProgress: number; inReview: number } {
+    const rows = this.sql
+      .get(
+        `SELECT status, COUNT(*) AS n FROM tasks WHERE queue = ? AND status IN ('todo','in_progress','in_review') GROUP BY status`,
+      )
+      .all(queue) as { status: TaskStatus; n: number }[];
+    const n = (status: TaskStatus) => rows.find((r) => r.status === status)?.n ?? 0;
+    return { todo: n('todo'), inProgress: n('in_progress'), inReview: n('in_review') };
+  }
+
   /**
    * Oldest todo tasks of `queue` that a daemon running `runtime` may take.
    * The runtime filter is in the query so that tasks asking for another

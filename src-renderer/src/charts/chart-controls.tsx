@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { useDashboardState, useNow } from '../context';
 
-export const WINDOWS = { hour: 60 * 60 * 1000, day: 24 * 60 * 60 * 1000 } as const;
+export const WINDOWS = { '10 min': 10 * 60 * 1000, hour: 60 * 60 * 1000, day: 24 * 60 * 60 * 1000 } as const;
 export type ChartWindow = keyof typeof WINDOWS;
 
 export function useChartSelection() {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { countdownLabel, secondsUntil } from './countdown';
-import { savings, savingsLabel } from './savings';
+import { requestsLabel, savings, savingsLabel } from './savings';
 import { validateTuning } from './settings-form';
 import { slotBoxes } from './slots';
 import { validateNewTask } from './task-form';
@@ -22,16 +22,30 @@ describe('countdown', () => {
   });
 });
 
-describe('saved vs fixed polling', () => {
+describe('requests and savings, true for the source', () => {
+  const http = { sourceKind: 'http', pushHealthy: false, pollIntervalMs: 10_000 };
+
   it('adds what was saved to what was made to get the fixed poll', () => {
     // A day at a fixed 10 s poll is 8 640 requests; an idle daemon at the 120 s cap makes ~720.
     expect(savings(720, 7_920)).toEqual({ made: 720, fixed: 8_640, saved: 7_920, percent: 92 });
-    expect(savingsLabel(720, 7_920)).toBe('7,920 fewer than fixed polling (92%)');
+    expect(savingsLabel({ ...http, requestsToday: 720, savedToday: 7_920 })).toBe(
+      '7,920 fewer than polling every 10 s (92%), by backing off while idle',
+    );
+    expect(savingsLabel({ ...http, pushHealthy: true, requestsToday: 10, savedToday: 90 })).toBe(
+      '90 fewer than polling every 10 s (90%), thanks to push',
+    );
   });
 
-  it('handles a fresh day and a negative saving (more requests than a fixed poll, e.g. many wakes)', () => {
-    expect(savingsLabel(0, 0)).toBe('no requests yet today');
+  it('never says "0 fewer (0%)": a fresh day, no saving yet, or a negative saving', () => {
+    expect(savingsLabel({ ...http, requestsToday: 0, savedToday: 0 })).toBe('no requests yet today');
+    expect(savingsLabel({ ...http, requestsToday: 5, savedToday: 0 })).toBe('none yet: polling every 10 s, the base interval');
     expect(savings(50, -10)).toEqual({ made: 50, fixed: 50, saved: 0, percent: 0 });
+  });
+
+  it('a local queue makes no network requests, and says so', () => {
+    const local = { ...http, sourceKind: 'local', requestsToday: 40, savedToday: 100 };
+    expect(requestsLabel(local)).toBe('no network requests (local queue)');
+    expect(savingsLabel(local)).toBeNull();
   });
 });
 

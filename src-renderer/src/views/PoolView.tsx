@@ -4,6 +4,7 @@ import { ChartControls, useChartSelection } from '../charts/chart-controls';
 import { buildPoolData, type PoolChartData } from '../charts/pool-data';
 import { themeColors, UPlotChart } from '../charts/UPlotChart';
 import { useDashboardState } from '../context';
+import { PoolLanes } from './PoolLanes';
 
 const EMPTY: never[] = [];
 const SERIES = [
@@ -21,7 +22,7 @@ export function PoolView() {
   if (!daemon) return <p className="empty">No daemons configured: the pool chart appears once a daemon runs.</p>;
   return (
     <section aria-labelledby="pool-title">
-      <h2 id="pool-title">Pool: slots over time</h2>
+      <h2 id="pool-title">Pool: busy and free slots, then each slot's runs</h2>
       <ChartControls selection={selection} idPrefix="pool" />
       {pool.pointCount === 0 && (
         <p className="empty" data-testid="no-ticks">
@@ -38,6 +39,7 @@ export function PoolView() {
         data={data}
         options={(width) => poolOptions(width)}
       />
+      <PoolLanes daemon={daemon.name} slots={daemon.maxConcurrent} from={from} now={now} />
     </section>
   );
 }
@@ -56,7 +58,7 @@ function poolOptions(width: number): uPlot.Options {
   const stepped = uPlot.paths.stepped?.({ align: 1 });
   return {
     width,
-    height: 260,
+    height: 160,
     scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max + 1)] } },
     axes: [axis, { ...axis, label: 'slots', incrs: [1, 2, 5, 10] }],
     series: [{}, ...SERIES.map((s) => ({ label: s.label, stroke: s.color, width: 2, paths: stepped, points: { show: false } }))],

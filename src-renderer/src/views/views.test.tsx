@@ -12,7 +12,19 @@ import { TasksView } from './TasksView';
 afterEach(cleanup);
 
 describe('DaemonCard', () => {
-  const daemon = fakeDaemon('local', {
+  const daemon = fakeDaemon('remote', {
+    sourceKind: 'http',
+    queue: null,
+    pushHealthy: false,
+    push: null,
+    queueDepth: { todo: null, inProgress: 2, inReview: 1 },
+    lastFailure: {
+      sessionId: 's9',
+      taskId: 't9',
+      taskTitle: 'Port the parser',
+      reason: 'tests fail\n  at step 3',
+      at: new Date(2026, 0, 1, 9, 30, 5).getTime(),
+    },
     maxConcurrent: 3,
     nextTickAt: 40_000,
     requestsToday: 720,
@@ -23,9 +35,9 @@ describe('DaemonCard', () => {
     ],
   });
 
-  it('shows state, slots naming their task, countdown, requests and savings', async () => {
+  it('shows state, slots naming their task, queue depth, running time, last failure, countdown, requests and savings', async () => {
     await renderDashboard(<DaemonCard daemon={daemon} now={10_000} />);
-    const card = screen.getByTestId('daemon-card-local');
+    const card = screen.getByTestId('daemon-card-remote');
     expect(within(card).getByTestId('daemon-state').textContent).toBe('idle');
     expect(
       within(card)
@@ -38,7 +50,22 @@ describe('DaemonCard', () => {
     ]);
     expect(within(card).getByTestId('countdown').textContent).toBe('next poll in 30 s');
     expect(within(card).getByTestId('requests-today').textContent).toBe('720');
-    expect(within(card).getByTestId('saved').textContent).toBe('7,920 fewer than fixed polling (92%)');
+    expect(within(card).getByTestId('saved').textContent).toBe(
+      '7,920 fewer than polling every 10 s (92%), by backing off while idle',
+    );
+    expect(within(card).getByTestId('queue-depth').textContent).toBe('todo not counted (remote) · 2 in progress · 1 in review');
+    expect(within(card).getByTestId('running-task').textContent).toBe('Fix the login form — 10 s');
+    expect(within(card).getByTestId('last-failure').textContent).toBe('Port the parser: tests fail (09:30:05)');
+    expect(within(card).getByTestId('push-health').textContent).toBe('no push channel: polling');
+  });
+
+  it('a local queue: its depth, and no network requests', async () => {
+    const local = fakeDaemon('local', { requestsToday: 40, queueDepth: { todo: 3, inProgress: 1, inReview: 0 } });
+    await renderDashboard(<DaemonCard daemon={local} now={10_000} />);
+    const card = screen.getByTestId('daemon-card-local');
+    expect(within(card).getByTestId('queue-depth').textContent).toBe('3 todo · 1 in progress · 0 in review');
+    expect(within(card).getByTestId('requests-today').textContent).toBe('no network requests (local queue)');
+    expect(within(card).queryByTestId('saved')).toBeNull();
   });
 
   it('Pause calls pauseDaemon, and the pushed snapshot turns the button into Resume', async () => {

@@ -57,6 +57,7 @@ export const validArgs: Record<RequestName, fc.Arbitrary<unknown>> = {
     limit: opt(limit),
   }),
   getSessionEvents: record({ sessionId: oddText(250) }),
+  getSessionSpans: record({ daemon: opt(daemonName), since: fc.nat() }),
   listTasks: record({ queue: opt(oddText(70)), status: opt(fc.subarray([...TASK_STATUSES])), limit: opt(limit) }),
   addTask: record({
     prompt: fc.oneof({ weight: 40, arbitrary: oddText(2_000) }, { weight: 1, arbitrary: hugeText }),

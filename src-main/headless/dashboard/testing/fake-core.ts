@@ -7,11 +7,18 @@
 import type { EventPayloads, LocalTask, Settings } from '../../../api/contract';
 import { ApiError, type ApiHandlers } from '../../../api/dispatch';
 import type { CoreEventName, CoreEvents, NightshiftCore } from '../../../core/core-api';
-import type { DaemonSnapshot, SessionEventRow, SessionRow, Snapshot, TickRecord } from '../../../core/types';
+import type { DaemonSnapshot, SessionEventRow, SessionRow, SessionSpan, Snapshot, TickRecord } from '../../../core/types';
 
 export interface FakeCore extends NightshiftCore {
   emit<E extends CoreEventName>(event: E, payload: CoreEvents[E]): void;
-  readonly state: { snapshot: Snapshot; ticks: TickRecord[]; sessions: SessionRow[]; tasks: LocalTask[]; settings: Settings };
+  readonly state: {
+    snapshot: Snapshot;
+    ticks: TickRecord[];
+    sessions: SessionRow[];
+    spans: SessionSpan[];
+    tasks: LocalTask[];
+    settings: Settings;
+  };
   /** Requests handled so far, by name (what a test asserts reached the core). */
   readonly calls: string[];
 }
@@ -37,6 +44,8 @@ export function fakeDaemon(name: string, overrides: Partial<DaemonSnapshot> = {}
     requestsToday: 0,
     savedToday: 0,
     overridden: [],
+    queue: 'default',
+    queueDepth: { todo: 0, inProgress: 0, inReview: 0 },
     lastFailure: null,
     ...overrides,
   };
@@ -49,6 +58,7 @@ export function createFakeCore(initial: { daemons?: DaemonSnapshot[]; ticks?: Ti
     snapshot: { at: Date.now(), live: true, daemons, blockedTasks: [] },
     ticks: initial.ticks ?? [],
     sessions: [],
+    spans: [],
     tasks: [],
     settings: {
       app: { startAtLogin: false, pauseOnBattery: false, notifications: true },
@@ -101,6 +111,8 @@ export function createFakeCore(initial: { daemons?: DaemonSnapshot[]; ticks?: Ti
     getSessionEvents: ({ sessionId }): SessionEventRow[] => [
       { id: 1, sessionId, at: Date.now(), event: 'claimed', from: null, to: 'claiming', detail: null },
     ],
+    getSessionSpans: ({ daemon: name, since }) =>
+      state.spans.filter((r) => (name === undefined || r.daemon === name) && (r.end === null || r.end >= since)),
     listTasks: () => state.tasks,
     addTask: (args) => {
       const now = new Date().toISOString();
