@@ -71,6 +71,11 @@ export interface TaskSource {
    * the loop's timer then only runs a slow reconcile poll.
    */
   pushHealthy?(): boolean;
+  /**
+   * The push channel in use, or null when this source only polls (none
+   * configured, or the server offers none). Absent: the source cannot tell.
+   */
+  pushChannel?(): string | null;
   /** While push is healthy, the timer runs only this slow reconcile poll (ms). */
   readonly reconcileIntervalMs?: number;
   /**

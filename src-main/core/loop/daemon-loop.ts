@@ -245,6 +245,8 @@ export class DaemonLoop {
   /** Push health of the source; null when it only polls. */
   get push(): PushView | null {
     if (!this.options.source.pushHealthy || !this.running) return null;
+    // A source that only polls has no push to be down: say nothing rather than "down since start".
+    if (this.options.source.pushChannel?.() === null) return null;
     this.samplePush();
     return { connected: this.pushDownSince === null, downSince: this.pushDownSince };
   }
