@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ValidationError } from './errors';
+import { ACP_TOOL_KINDS } from './runtimes/acp-tool-kinds';
 
 export const DEFAULT_POLL_INTERVAL_MS = 10_000;
 export const DEFAULT_MAX_IDLE_BACKOFF_MS = 120_000;
@@ -110,12 +111,28 @@ const agentCliRuntime = (kind: 'claude' | 'codex' | 'gemini' | 'copilot') =>
     ...commonRuntime,
   });
 
+/** Any Agent Client Protocol agent over stdio (docs/runtimes.md, "acp"). */
+const acpRuntime = z.strictObject({
+  kind: z.literal('acp'),
+  /** The agent program (a path, or a name on PATH). */
+  binary: z.string().min(1),
+  /** Its arguments, e.g. ["--acp"]. */
+  args: z.array(z.string()).default([]),
+  /**
+   * Tool kinds whose permission requests are approved without asking; file
+   * kinds (read, edit, delete, move) only for files inside the workspace.
+   */
+  autoApprove: z.array(z.enum(ACP_TOOL_KINDS)).default(['edit']),
+  ...commonRuntime,
+});
+
 export const runtimeConfigSchema = z.union([
   commandRuntime,
   agentCliRuntime('claude'),
   agentCliRuntime('codex'),
   agentCliRuntime('gemini'),
   agentCliRuntime('copilot'),
+  acpRuntime,
 ]);
 
 export const daemonConfigSchema = z

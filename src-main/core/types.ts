@@ -111,7 +111,14 @@ export type AgentEvent =
   /** The agent's final answer; becomes the task's summary. */
   | { type: 'result'; text: string }
   /** The agent reported a rate/usage limit; `resetAt` is epoch ms when known. */
-  | { type: 'rate_limit'; resetAt?: number; message: string };
+  | { type: 'rate_limit'; resetAt?: number; message: string }
+  /**
+   * Something the agent did that belongs in the session's timeline (ACP runtimes:
+   * a tool call, a whole message, a permission decision).
+   */
+  | { type: 'activity'; kind: AgentActivityKind; detail: string };
+
+export type AgentActivityKind = 'message' | 'tool_call' | 'permission';
 
 /** How an agent run ended. */
 export type AgentOutcome =

@@ -51,5 +51,8 @@ export function applyAgentEvent(ctx: LoopContext, sessionId: string, event: Agen
     ctx.sessions.update(sessionId, { resumeToken: event.token });
   } else if (event.type === 'rate_limit' && event.resetAt !== undefined) {
     ctx.state.extendRuntimePause(ctx.pauseKey, event.resetAt, event.message);
+  } else if (event.type === 'activity') {
+    // The timeline row keeps the agent's own account of what it did ("agent_tool_call: Edit src/a.ts").
+    ctx.sessions.note(sessionId, `agent_${event.kind}`, event.detail);
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { RuntimeConfig } from '../config';
 import type { AgentRuntime } from '../types';
+import { createAcpRuntime } from './acp';
 import { createClaudeRuntime } from './claude';
 import { createCodexRuntime } from './codex';
 import { createCommandRuntime, type RuntimeOptions } from './command';
@@ -26,5 +27,7 @@ export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {
       return createGeminiRuntime(config, options);
     case 'copilot':
       return createCopilotRuntime(config, options);
+    case 'acp':
+      return createAcpRuntime(config, options);
   }
 }

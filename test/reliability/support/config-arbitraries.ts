@@ -19,6 +19,7 @@ const daemon = fc.record({
     { kind: 'codex' },
     { kind: 'gemini', timeoutMs: 60_000 },
     { kind: 'copilot', model: 'gpt-5', env: { COPILOT_OFFLINE: 'true' } },
+    { kind: 'acp', binary: 'gemini', args: ['--acp'], autoApprove: ['edit', 'read'] },
   ),
   maxConcurrent: fc.integer({ min: 1, max: 8 }),
   pollIntervalMs: fc.constantFrom(500, 10_000),

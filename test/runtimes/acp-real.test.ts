@@ -1,0 +1,110 @@
+/**
+ * The acp runtime against real ACP agents from npm, offline (each part
+ * skipped when its CLI is not installed):
+ * - Gemini CLI `--acp`: the handshake (initialize, session/new) works with a
+ *   key and no network; without a key session/new is refused with the
+ *   agent's own message.
+ * - Copilot CLI `--acp` with a model provider on 127.0.0.1 (BYOK): a whole
+ *   real turn, then its resume through session/load in the same conversation.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runtimeConfigSchema } from '../../src-main/core/config';
+import { createRuntime } from '../../src-main/core/runtimes';
+import type { AgentEvent } from '../../src-main/core/types';
+import { makeSpec, tempDir, waitForEvent } from './helpers';
+import { type ModelProvider, startModelProvider, textOf } from './model-provider-server';
+import { COPILOT_PACKAGE_CACHE, realCli } from './real-clis';
+
+const GEMINI = realCli('gemini');
+const COPILOT = realCli('copilot');
+if (!GEMINI) console.log('acp-real: gemini --acp part skipped, the real gemini CLI is not installed');
+if (!COPILOT) console.log('acp-real: copilot --acp part skipped, the real copilot CLI is not installed');
+const TIMEOUT = 120_000;
+const tokens = (events: AgentEvent[]) => events.flatMap((e) => (e.type === 'resume_token' ? [e.token] : []));
+
+let dir: string;
+let cleanup: () => Promise<void>;
+beforeAll(async () => {
+  ({ path: dir, cleanup } = await tempDir('ns-acp-real-'));
+  mkdirSync(join(dir, 'workspace'));
+});
+afterAll(() => cleanup?.());
+
+const acpRuntime = (binary: string, args: string[], env: Record<string, string>) =>
+  createRuntime(runtimeConfigSchema.parse({ kind: 'acp', binary, args, env: { HOME: join(dir, 'home'), ...env } }), {
+    stopGraceMs: 1_000,
+  });
+const spec = (prompt: string, overrides = {}) =>
+  makeSpec(join(dir, 'workspace'), prompt, { logPath: join(dir, 'logs', 's.log'), ...overrides });
+
+describe.skipIf(!GEMINI)('gemini --acp (real)', () => {
+  it(
+    'without a key: initialize answers, session/new is refused with the agent’s message',
+    async () => {
+      const outcome = await acpRuntime(GEMINI!, ['--acp'], {}).start(spec('hello').spec).done;
+      expect(outcome).toEqual({ kind: 'failed', error: 'Gemini API key is missing or not configured.' });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'with a key and no network: the handshake completes (a loadable session id), the turn is ours to stop',
+    async () => {
+      const { spec: s, events } = spec('hello');
+      const handle = acpRuntime(GEMINI!, ['--acp'], { GEMINI_API_KEY: 'AIza-not-a-real-key' }).start(s);
+      // gemini advertises loadSession, so the id of the session it created is kept for a resume.
+      await waitForEvent(events, (e) => e.type === 'resume_token', 60_000);
+      expect(tokens(events)[0]).toMatch(/^[0-9a-f-]{36}$/);
+      await handle.stop('cancelled');
+      expect(await handle.done).toEqual({ kind: 'stopped', reason: 'cancelled' });
+    },
+    TIMEOUT,
+  );
+});
+
+describe.skipIf(!COPILOT)('copilot --acp (real) with a local model provider', () => {
+  let provider: ModelProvider;
+  beforeAll(async () => {
+    provider = await startModelProvider((messages) => {
+      const users = messages.filter((m) => m.role === 'user').map(textOf);
+      const last = (users.at(-1) ?? '').replace(/^<current_datetime>.*?<\/current_datetime>\s*/s, '');
+      return `Answer to "${last.split('\n')[0]}" after ${users.length} user message(s)`;
+    });
+  });
+  afterAll(() => provider?.close());
+  const copilot = () =>
+    acpRuntime(COPILOT!, ['--acp', '--no-auto-update'], {
+      XDG_CACHE_HOME: COPILOT_PACKAGE_CACHE,
+      COPILOT_OFFLINE: 'true',
+      COPILOT_PROVIDER_BASE_URL: provider.baseUrl,
+      COPILOT_MODEL: 'gpt-4o',
+    });
+
+  it(
+    'a whole turn, then session/load resumes the same conversation',
+    async () => {
+      const first = spec('Fix the flaky test');
+      expect(await copilot().start(first.spec).done).toEqual({
+        kind: 'completed',
+        summary: 'Answer to "Fix the flaky test" after 1 user message(s)',
+      });
+      expect(first.events).toContainEqual({
+        type: 'activity',
+        kind: 'message',
+        detail: 'Answer to "Fix the flaky test" after 1 user message(s)',
+      });
+      expect(first.events).toContainEqual({ type: 'usage', inputTokens: 120, outputTokens: 4 });
+      const [session] = tokens(first.events);
+
+      const second = spec('Continue.', { isResume: true, resumeToken: session!, task: first.spec.task });
+      expect(await copilot().start(second.spec).done).toEqual({
+        kind: 'completed',
+        summary: 'Answer to "Continue." after 2 user message(s)',
+      });
+      expect(tokens(second.events)).toEqual([session]);
+    },
+    TIMEOUT,
+  );
+});
