@@ -21,18 +21,37 @@ import { ensureElectronBinary } from './start-chain/electron-binary.mjs';
 import { ensureElectronSqlite } from './start-chain/electron-sqlite.mjs';
 import { StartChainError } from './start-chain/errors.mjs';
 import { detectSandbox } from './start-chain/linux-sandbox.mjs';
+import { removeAll } from './start-chain/staging.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
 const VITE_COMMANDS = { start: ['preview'], dev: ['dev'] };
+
+/** Ctrl-C or SIGTERM while fetching or building: remove what was half-written, then stop. */
+function stopCleanlyOnSignals() {
+  const handlers = ['SIGINT', 'SIGTERM'].map((signal) => {
+    const handler = () => {
+      console.error(`electron-native: interrupted (${signal}); removed the unfinished download or build`);
+      void removeAll().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    };
+    process.on(signal, handler);
+    return () => process.off(signal, handler);
+  });
+  return () => {
+    for (const off of handlers) off();
+  };
+}
 
 async function main() {
   const mode = process.argv[2];
   if (mode !== undefined && !(mode in VITE_COMMANDS))
     throw new StartChainError(`unknown command "${mode}" (expected start or dev)`);
   const electronDir = dirname(require.resolve('electron/package.json'));
+  const stopHandlingSignals = stopCleanlyOnSignals();
   const exe = await ensureElectronBinary({ electronDir, stallMs: Number(process.env.NIGHTSHIFT_FETCH_STALL_MS) || 30_000 });
   await ensureElectronSqlite({ root, electronDir });
+  // From here on, Ctrl-C belongs to Electron (forwarded below).
+  stopHandlingSignals();
   if (mode === undefined) {
     console.log(`electron-native: ready (${exe})`);
     return 0;

@@ -15,13 +15,14 @@
  */
 import { execFile } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 import { StartChainError } from './errors.mjs';
+import { release, stagingDir, sweep } from './staging.mjs';
 
 /** What install.js's getPlatformPath() returns: the executable inside dist/. */
 export function platformPath(platform) {
@@ -74,7 +75,8 @@ export async function ensureElectronBinary({ electronDir, env = process.env, log
   const arch = await targetArch(platform, env);
   const url = electronDownloadUrl(version, platform, arch, env);
   log(`electron-native: fetching Electron ${version} for ${platform}-${arch} once from ${url}`);
-  const staging = await mkdtemp(join(electronDir, '.dist-'));
+  await sweep(electronDir, '.dist-');
+  const staging = await stagingDir(electronDir, '.dist-');
   try {
     const zip = await download({ electronDir, version, platform, arch, env, stallMs, log });
     const { extract } = await importFrom(electronDir, '@electron-internal/extract-zip');
@@ -85,10 +87,12 @@ export async function ensureElectronBinary({ electronDir, env = process.env, log
     await rm(join(electronDir, 'path.txt'), { force: true });
     await rm(join(electronDir, 'dist'), { recursive: true, force: true });
     await rename(staging, join(electronDir, 'dist'));
+    release(staging);
     await writeFile(join(electronDir, 'path.txt.tmp'), exeInDist);
     await rename(join(electronDir, 'path.txt.tmp'), join(electronDir, 'path.txt'));
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
+    release(staging);
     throw new StartChainError(
       `could not fetch Electron ${version} from ${url} (${oneLine(err)}). ` +
         `The first start needs the internet once to download it; ${OVERRIDE_HINT}, then run npm start again`,

@@ -15,11 +15,12 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, cp, mkdir, mkdtemp, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { StartChainError } from './errors.mjs';
+import { release, stagingDir, sweep } from './staging.mjs';
 
 /** What the compile fallback needs, per OS (node-gyp's own requirements). */
 export const COMPILE_TOOLCHAIN = {
@@ -50,7 +51,8 @@ export async function ensureElectronSqlite({ root, electronDir, env = process.en
 
   if (await upToDate(outDir, output, stamp)) return output;
 
-  const staging = await mkdtemp(join(root, '.electron-native.tmp-'));
+  await sweep(root, '.electron-native.tmp-');
+  const staging = await stagingDir(root, '.electron-native.tmp-');
   const logFile = join(tmpdir(), 'nightshift-electron-native.log');
   const children = { env: buildEnv(env), logFile };
   await writeFile(logFile, '');
@@ -101,6 +103,7 @@ export async function ensureElectronSqlite({ root, electronDir, env = process.en
     throw new StartChainError(`could not build better-sqlite3 for Electron: ${err.message}`);
   } finally {
     await rm(staging, { recursive: true, force: true });
+    release(staging);
   }
   log(`electron-native: wrote ${output}`);
   return output;

@@ -53,11 +53,16 @@ export interface Mirror {
   close(): Promise<void>;
 }
 
-/** A loopback HTTP server serving the given paths; anything else is 404. */
-export async function startMirror(files: Record<string, Buffer | string>): Promise<Mirror> {
+/** A loopback HTTP server serving the given paths; `stalled` paths send a few bytes and then nothing; anything else is 404. */
+export async function startMirror(files: Record<string, Buffer | string>, stalled: string[] = []): Promise<Mirror> {
   const requests: string[] = [];
   const server: Server = createServer((req, res) => {
     requests.push(req.url ?? '');
+    if (stalled.includes(req.url ?? '')) {
+      res.writeHead(200, { 'content-length': 1_000_000 });
+      res.write(Buffer.alloc(10));
+      return;
+    }
     const body = files[req.url ?? ''];
     if (body === undefined) {
       res.writeHead(404).end();
@@ -70,7 +75,11 @@ export async function startMirror(files: Record<string, Buffer | string>): Promi
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise<void>((done) => server.close(() => done())),
+    close: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      }),
   };
 }
 

@@ -4,10 +4,10 @@
  * as child processes, with GitHub replaced by loopback mirrors (or by a port
  * nothing listens on, which is what "offline" looks like to them).
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { zipSync } from 'fflate';
@@ -41,6 +41,8 @@ describe.skipIf(process.platform === 'win32')('npm start chain', () => {
     const offline = await closedPort();
     const before = await listTree(dir);
     const electronBefore = await listTree(join(dir, 'node_modules/electron'));
+    // A leftover of a run that was killed outright is swept, not kept.
+    await mkdir(join(dir, 'node_modules/electron/.dist-killed'));
 
     const result = await run(NPM, ['start'], dir, cleanEnv({ ELECTRON_MIRROR: `${offline}/`, electron_config_cache: tempDir() }));
 
@@ -56,6 +58,56 @@ describe.skipIf(process.platform === 'win32')('npm start chain', () => {
     expect(chainLines(result.stdout)[0]).toContain(`fetching Electron ${ELECTRON_VERSION}`);
     expect(await listTree(dir)).toEqual(before);
     expect(await listTree(join(dir, 'node_modules/electron'))).toEqual(electronBefore);
+  });
+
+  it('a download that stalls is given up (bounded), with the one line', async () => {
+    const dir = await project();
+    const mirror = await startMirror({}, [`/v${ELECTRON_VERSION}/${ZIP_NAME}`]);
+    try {
+      const env = cleanEnv({
+        ELECTRON_MIRROR: `${mirror.url}/`,
+        electron_config_cache: tempDir(),
+        NIGHTSHIFT_FETCH_STALL_MS: '1000',
+      });
+      const result = await run(process.execPath, ['scripts/electron-native.mjs'], dir, env);
+      expect(result.code).toBe(1);
+      const [line, ...more] = chainLines(result.stderr);
+      expect(more).toEqual([]);
+      expect(line).toContain(`could not fetch Electron ${ELECTRON_VERSION} from ${mirror.url}/`);
+      expect(line).toContain('no data for 1 s');
+      expect((await listTree(join(dir, 'node_modules/electron'))).filter((f) => f.startsWith('.dist-') || f === 'dist')).toEqual(
+        [],
+      );
+    } finally {
+      await mirror.close();
+    }
+  });
+
+  it('Ctrl-C during the download removes the unfinished folder', async () => {
+    const dir = await project();
+    const electronDir = join(dir, 'node_modules/electron');
+    const before = await listTree(electronDir);
+    const mirror = await startMirror({}, [`/v${ELECTRON_VERSION}/${ZIP_NAME}`]);
+    try {
+      const env = cleanEnv({ ELECTRON_MIRROR: `${mirror.url}/`, electron_config_cache: tempDir() });
+      const chain = spawn(process.execPath, ['scripts/electron-native.mjs'], { cwd: dir, env });
+      let stderr = '';
+      chain.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+      });
+      const exited = new Promise<number | null>((done) => chain.on('exit', (code) => done(code)));
+      // Interrupt once the download is under way and its folder exists.
+      await expect.poll(() => mirror.requests.length > 0, { timeout: 30_000 }).toBe(true);
+      await expect
+        .poll(async () => (await readdir(electronDir)).some((f) => f.startsWith('.dist-')), { timeout: 30_000 })
+        .toBe(true);
+      chain.kill('SIGINT');
+      expect(await exited).toBe(130);
+      expect(chainLines(stderr)).toEqual(['electron-native: interrupted (SIGINT); removed the unfinished download or build']);
+      expect(await listTree(electronDir)).toEqual(before);
+    } finally {
+      await mirror.close();
+    }
   });
 
   it('ELECTRON_OVERRIDE_DIST_PATH without an Electron in it is one line, not a download', async () => {
