@@ -7,7 +7,7 @@
  * - Copilot CLI `--acp` with a model provider on 127.0.0.1 (BYOK): a whole
  *   real turn, then its resume through session/load in the same conversation.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runtimeConfigSchema } from '../../src-main/core/config';
@@ -104,6 +104,56 @@ describe.skipIf(!COPILOT)('copilot --acp (real) with a local model provider', ()
         summary: 'Answer to "Continue." after 2 user message(s)',
       });
       expect(tokens(second.events)).toEqual([session]);
+    },
+    TIMEOUT,
+  );
+});
+
+describe.skipIf(!COPILOT)('copilot --acp (real): its permission requests', () => {
+  let provider: ModelProvider;
+  beforeAll(async () => {
+    // The "model" asks for one shell command, then reports the tool's result.
+    provider = await startModelProvider((messages) => {
+      const last = messages.at(-1)!;
+      if (last.role !== 'tool') return { tool: 'bash', arguments: { command: 'touch ran.txt', description: 'Create ran.txt' } };
+      return `Tool said: ${textOf(last).split('\n')[0]}`;
+    });
+  });
+  afterAll(() => provider?.close());
+  const copilot = (autoApprove: string[]) =>
+    createRuntime(
+      runtimeConfigSchema.parse({
+        kind: 'acp',
+        binary: COPILOT,
+        args: ['--acp', '--no-auto-update'],
+        autoApprove,
+        env: {
+          HOME: join(dir, 'home'),
+          XDG_CACHE_HOME: COPILOT_PACKAGE_CACHE,
+          COPILOT_OFFLINE: 'true',
+          COPILOT_PROVIDER_BASE_URL: provider.baseUrl,
+          COPILOT_MODEL: 'gpt-4o',
+        },
+      }),
+      { stopGraceMs: 1_000 },
+    );
+
+  it.each([
+    { autoApprove: ['edit'], approved: false },
+    { autoApprove: ['edit', 'execute'], approved: true },
+  ])(
+    'a shell command with autoApprove $autoApprove: approved=$approved',
+    async ({ autoApprove, approved }) => {
+      const workspace = join(dir, `ws-${approved}`);
+      mkdirSync(workspace);
+      const { spec: s, events } = makeSpec(workspace, 'Create the marker file', { logPath: join(dir, 'logs', 'p.log') });
+      const outcome = await copilot(autoApprove).start(s).done;
+      expect(outcome.kind).toBe('completed');
+      const decisions = events.flatMap((e) => (e.type === 'activity' && e.kind === 'permission' ? [e.detail] : []));
+      expect(decisions).toHaveLength(1);
+      expect(decisions[0]).toMatch(approved ? /^approved execute / : /^refused execute .*"execute" is not in autoApprove$/);
+      expect(existsSync(join(workspace, 'ran.txt'))).toBe(approved);
+      expect(events.some((e) => e.type === 'activity' && e.kind === 'tool_call')).toBe(true);
     },
     TIMEOUT,
   );

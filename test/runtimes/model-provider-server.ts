@@ -28,7 +28,10 @@ export function textOf(message: ChatMessage): string {
   return '';
 }
 
-export async function startModelProvider(reply: (messages: ChatMessage[]) => string): Promise<ModelProvider> {
+/** What the model says next: text, or a call of one of the CLI's tools (streamed as `tool_calls`). */
+export type ModelReply = string | { tool: string; arguments: Record<string, unknown> };
+
+export async function startModelProvider(reply: (messages: ChatMessage[]) => ModelReply): Promise<ModelProvider> {
   const provider: ModelProvider = { baseUrl: '', requests: [], mode: 'answer', close: () => Promise.resolve() };
   const server: Server = createServer((req, res) => {
     let body = '';
@@ -47,8 +50,27 @@ export async function startModelProvider(reply: (messages: ChatMessage[]) => str
         );
         return;
       }
-      const text = reply(messages);
+      const answer = reply(messages);
       const usage = { prompt_tokens: 120, completion_tokens: 4, total_tokens: 124 };
+      if (typeof answer !== 'string') {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        const call = {
+          index: 0,
+          id: `call_${provider.requests.length}`,
+          type: 'function',
+          function: { name: answer.tool, arguments: JSON.stringify(answer.arguments) },
+        };
+        const chunk = { id: 'c1', object: 'chat.completion.chunk', created: 1, model: request.model };
+        res.write(
+          `data: ${JSON.stringify({ ...chunk, choices: [{ index: 0, delta: { role: 'assistant', tool_calls: [call] }, finish_reason: null }] })}\n\n`,
+        );
+        res.write(
+          `data: ${JSON.stringify({ ...chunk, choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }], usage })}\n\n`,
+        );
+        res.end('data: [DONE]\n\n');
+        return;
+      }
+      const text = answer;
       if (!request.stream) {
         res.writeHead(200, { 'content-type': 'application/json' });
         const choice = { index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' };
