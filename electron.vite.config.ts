@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import { devCspPlugin } from './src-main/shell/dev-csp-plugin';
 
 /**
  * One build for both shells: `out/main/index.js` is the Electron main process,
@@ -29,7 +30,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src-renderer'),
-    plugins: [react()],
+    plugins: [react(), devCspPlugin()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
       // electron-vite leaves the renderer unminified by default; the headless

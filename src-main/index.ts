@@ -1,65 +1,86 @@
 /**
- * Electron entry: app lifecycle only. One instance per user (a second launch
- * shows the first one's window); data in app.getPath('userData') (or
- * NIGHTSHIFT_USER_DATA); quitting stops the core — loops, then agents — before
- * the process exits, so no agent outlives the app.
+ * Electron entry: app lifecycle only, in Electron's order of events.
+ *
+ * Before `ready`: the app:// scheme's privileges, the data dir (the CLI's, so
+ * both agree on one per OS — headless/data-dir.ts), the Windows
+ * AppUserModelID, Electron's single-instance lock. At `ready`: the menu, what
+ * macOS says about a login launch (recorded only once the app finished
+ * launching), the login shell's PATH, then the core behind the data dir's
+ * exclusive lock and control socket (shell/app-core.ts), then tray and window
+ * (shell/tray-app.ts). Quitting stops the control socket, the core — loops,
+ * then agents — and releases the lock, before the process exits, so no agent
+ * outlives the app.
  */
 import { createWriteStream } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { app, dialog, ipcMain, safeStorage } from 'electron';
+import { app, dialog, ipcMain, Menu, protocol, safeStorage } from 'electron';
 import { systemClock } from './core/clock';
-import { CONFIG_FILE_NAME, loadOrCreateConfigFile } from './core/config-file';
-import type { NightshiftCore } from './core/core-api';
-import { createCore } from './core/create-core';
 import { errorMessage } from './core/errors';
 import { createStreamLogger } from './core/log';
+import { defaultDataDir } from './headless/data-dir';
+import { type AppCore, startAppCore } from './shell/app-core';
 import { e2eHooksEnabled } from './shell/e2e-hooks';
 import { openKeychainSecrets, SECRETS_FILE_NAME } from './shell/keychain-secrets';
+import { APP_ID } from './shell/app-identity';
+import { applicationMenuTemplate } from './shell/app-menu';
+import { APP_SCHEME_PRIVILEGES } from './shell/app-protocol';
 import { parseLaunchOptions } from './shell/launch-options';
+import { adoptLoginShellPath } from './shell/login-shell-env';
 import { startTrayApp, type TrayApp } from './shell/tray-app';
 import type { Platform } from './shell/tray-state';
 import { loadElectronUpdater } from './shell/updates';
+
+const platform = process.platform as Platform;
 
 /**
  * Run from source, node_modules holds better-sqlite3 built for Node (the tests
  * need it); `npm start` builds an Electron copy beside it. A packaged app has
  * its own Electron build in node_modules (electron-builder's npmRebuild).
  */
-async function electronSqliteBinding(): Promise<{ nativeBinding?: string }> {
-  if (app.isPackaged) return {};
+async function electronSqliteBinding(): Promise<string | undefined> {
+  if (app.isPackaged) return undefined;
   const binding = join(app.getAppPath(), '.electron-native', 'better_sqlite3.node');
   return (await access(binding).then(
     () => true,
     () => false,
   ))
-    ? { nativeBinding: binding }
-    : {};
+    ? binding
+    : undefined;
 }
 
-// macOS has no login-item arguments: it reports a login launch instead.
-const openedAtLogin = process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin;
-const launch = parseLaunchOptions(process.argv, process.env, openedAtLogin);
-if (launch.userDataDir) app.setPath('userData', launch.userDataDir);
+// Privileged schemes must be registered before `ready`.
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+
+const argvLaunch = parseLaunchOptions(process.argv, process.env);
+const dataDir = argvLaunch.userDataDir ?? defaultDataDir({ env: process.env, platform, home: homedir() });
+// One directory for Chromium's files and ours: Electron's single-instance lock is then per data dir too.
+app.setPath('userData', dataDir);
+if (platform === 'win32') app.setAppUserModelId(APP_ID);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  let core: NightshiftCore | null = null;
+  let appCore: AppCore | null = null;
   let shell: TrayApp | null = null;
   let quitting = false;
   /** Agents run in their own process groups: only the core's stop reaches them, so never exit without it. */
   const stopEverything = async () => {
+    if (!appCore) return;
+    await appCore.closeControl();
     if (shell) await shell.shutdown();
-    else await core?.stop({ agentGraceMs: 5_000 });
+    else await appCore.core.stop({ agentGraceMs: 5_000 });
+    appCore.releaseLock();
   };
 
   app.on('second-instance', () => shell?.showWindow());
+  // macOS: reopening from Finder, Spotlight or the Dock emits `activate`, not `second-instance`.
+  app.on('activate', () => shell?.showWindow());
   // A tray app: closing the last window is not quitting.
   app.on('window-all-closed', () => {});
   app.on('before-quit', (event) => {
-    if (!core || quitting) return;
+    if (!appCore || quitting) return;
     event.preventDefault();
     quitting = true;
     void stopEverything().finally(() => app.exit(0));
@@ -68,24 +89,30 @@ if (!app.requestSingleInstanceLock()) {
   app
     .whenReady()
     .then(async () => {
-      const userData = app.getPath('userData');
-      await mkdir(join(userData, 'logs'), { recursive: true });
-      const logFile = createWriteStream(join(userData, 'logs', 'main.log'), { flags: 'a' });
-      const logger = createStreamLogger((line) => logFile.write(line));
-      const { config, warnings } = await loadOrCreateConfigFile(join(userData, CONFIG_FILE_NAME));
-      for (const warning of warnings) logger.log('warn', 'config', warning);
-      // Source tokens named by `tokenSecret` come from the OS keychain, never from a plaintext file.
-      const secrets = await openKeychainSecrets(join(userData, SECRETS_FILE_NAME), safeStorage);
-      core = await createCore({ dataDir: userData, config, logger, secrets, ...(await electronSqliteBinding()) });
+      const menu = applicationMenuTemplate(platform);
+      Menu.setApplicationMenu(menu ? Menu.buildFromTemplate(menu) : null);
+      // macOS records a login launch in applicationDidFinishLaunching: ask only now.
+      const openedAtLogin = platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin;
+      const launch = parseLaunchOptions(process.argv, process.env, openedAtLogin);
+      // Shown again while the window is open (tray-app.ts).
       app.dock?.hide();
+
+      await mkdir(join(dataDir, 'logs'), { recursive: true, mode: 0o700 });
+      const logFile = createWriteStream(join(dataDir, 'logs', 'main.log'), { flags: 'a' });
+      const logger = createStreamLogger((line) => logFile.write(line));
+      logger.log('info', 'shell', await adoptLoginShellPath({ platform, env: process.env }));
+
+      // Source tokens named by `tokenSecret` come from the OS keychain, never from a plaintext file.
+      const secrets = await openKeychainSecrets(join(dataDir, SECRETS_FILE_NAME), safeStorage);
+      appCore = await startAppCore({ dataDir, logger, secrets, nativeBinding: await electronSqliteBinding() });
       shell = await startTrayApp({
-        core,
-        platform: process.platform as Platform,
+        core: appCore.core,
+        platform,
         launch,
         paths: {
           resourcesDir: join(app.getAppPath(), 'resources'),
           preloadPath: join(__dirname, '../preload/preload.js'),
-          rendererFile: join(__dirname, '../renderer/index.html'),
+          rendererDir: join(__dirname, '../renderer'),
           devServerUrl: app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL,
         },
         loginItem: {
@@ -103,11 +130,12 @@ if (!app.requestSingleInstanceLock()) {
         clock: systemClock,
         logger,
         requestQuit: () => app.quit(),
+        dock: app.dock,
         e2eHooks: e2eHooksEnabled(process.env, app.isPackaged),
         updates: {
           isPackaged: app.isPackaged,
           env: process.env,
-          stateFile: join(userData, 'updates.json'),
+          stateFile: join(dataDir, 'updates.json'),
           load: loadElectronUpdater,
         },
       });

@@ -1,27 +1,28 @@
 /**
- * Which URL is "the app's own page": the built renderer file
- * (out/renderer/index.html) or, in development, the electron-vite dev server.
- * IPC, navigation and the CSP header all ask this one question.
+ * Which URL is "the app's own page": `app://nightshift/index.html` (the built
+ * renderer, served by app-protocol.ts) or, in development, the electron-vite
+ * dev server. IPC, navigation and the CSP header all ask this one question.
  */
-import { pathToFileURL } from 'node:url';
+import { APP_HOST, APP_INDEX_URL, APP_SCHEME } from './app-protocol';
 
 export interface AppPage {
   /** What the window loads. */
   readonly url: string;
-  /** True for the app page itself (any hash or query), false for everything else. */
+  /** The dev server's page (development CSP), not the built one. */
+  readonly isDevServer: boolean;
+  /** True for the app's own pages (any path, hash or query on its origin), false for everything else. */
   isAppUrl(url: string): boolean;
 }
 
-export function appPage(options: { rendererFile: string; devServerUrl?: string | undefined }): AppPage {
+export function appPage(options: { devServerUrl?: string | undefined }): AppPage {
   if (options.devServerUrl) {
     const origin = new URL(options.devServerUrl).origin;
-    return { url: options.devServerUrl, isAppUrl: (url) => originOf(url) === origin };
+    return { url: options.devServerUrl, isDevServer: true, isAppUrl: (url) => httpOriginOf(url) === origin };
   }
-  const fileUrl = pathToFileURL(options.rendererFile).href;
-  return { url: fileUrl, isAppUrl: (url) => withoutHashOrQuery(url) === fileUrl };
+  return { url: APP_INDEX_URL, isDevServer: false, isAppUrl: isAppProtocolUrl };
 }
 
-function originOf(url: string): string | null {
+function httpOriginOf(url: string): string | null {
   try {
     const parsed = new URL(url);
     return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.origin : null;
@@ -30,14 +31,18 @@ function originOf(url: string): string | null {
   }
 }
 
-function withoutHashOrQuery(url: string): string | null {
+function isAppProtocolUrl(url: string): boolean {
   try {
     const parsed = new URL(url);
-    if (parsed.protocol !== 'file:') return null;
-    parsed.hash = '';
-    parsed.search = '';
-    return parsed.href;
+    // No user info or port: exactly app://nightshift/…
+    return (
+      parsed.protocol === `${APP_SCHEME}:` &&
+      parsed.host === APP_HOST &&
+      parsed.username === '' &&
+      parsed.password === '' &&
+      parsed.port === ''
+    );
   } catch {
-    return null;
+    return false;
   }
 }

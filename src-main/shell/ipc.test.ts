@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { IpcMainEvent, IpcMainInvokeEvent } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
 import { REQUEST_NAMES } from '../api/contract';
@@ -8,8 +7,7 @@ import { ForeignSenderError, type IpcMainLike, registerIpcHandlers } from './ipc
 import { READY_CHANNEL, requestChannel } from './ipc-channels';
 import { createBridge, type IpcRendererLike } from './preload-bridge';
 
-const rendererFile = join('/opt/nightshift/out/renderer/index.html');
-const page = appPage({ rendererFile });
+const page = appPage({});
 const APP_URL = `${page.url}#/sessions`;
 
 /** A fake ipcMain: records handlers; `invoke` plays a renderer call from a frame at `url`. */
@@ -100,19 +98,23 @@ describe('registerIpcHandlers', () => {
     const { ipcMain, calls, onRefused } = setup();
     const channel = requestChannel('pauseAll');
     await expect(ipcMain.invoke(channel, {}, { url: 'https://evil.example/', parent: null })).rejects.toThrow(ForeignSenderError);
-    await expect(ipcMain.invoke(channel, {}, { url: 'file:///tmp/other/index.html', parent: null })).rejects.toThrow(
-      /not Nightshift's own page/,
-    );
+    for (const url of [
+      'file:///opt/nightshift/out/renderer/index.html',
+      'app://nightshift.evil/index.html',
+      'app://x@nightshift/',
+    ]) {
+      await expect(ipcMain.invoke(channel, {}, { url, parent: null })).rejects.toThrow(/not Nightshift's own page/);
+    }
     await expect(ipcMain.invoke(channel, {}, { url: APP_URL, parent: {} })).rejects.toThrow(ForeignSenderError);
     await expect(ipcMain.invoke(channel, {}, null)).rejects.toThrow(ForeignSenderError);
     expect(calls).toEqual([]);
-    expect(onRefused).toHaveBeenCalledTimes(4);
+    expect(onRefused).toHaveBeenCalledTimes(6);
   });
 
   it('accepts the dev server origin in development, and only it', async () => {
     const ipcMain = new FakeIpcMain();
     const { handlers } = echoHandlers();
-    const devPage = appPage({ rendererFile, devServerUrl: 'http://localhost:5173/' });
+    const devPage = appPage({ devServerUrl: 'http://localhost:5173/' });
     registerIpcHandlers({ ipcMain, handlers, page: devPage, onReady: () => {} });
     const channel = requestChannel('getSnapshot');
     expect(await ipcMain.invoke(channel, {}, { url: 'http://localhost:5173/#/x', parent: null })).toMatchObject({ result: {} });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decidePower, INITIAL_POWER_STATE, type PowerEvent, type PowerState } from './power';
+import { FakeClock } from '../core/clock';
+import { decidePower, INITIAL_POWER_STATE, needsBatteryPolling, type PowerEvent, type PowerState, pollBattery } from './power';
 
 type View = { name: string; paused: boolean };
 const on = { pauseOnBattery: true };
@@ -66,5 +67,53 @@ describe('decidePower', () => {
   it('does not wake a daemon that no longer exists', () => {
     const d = decidePower('resume', { holds: ['suspend'], pausedByPower: ['gone'] }, [{ name: 'a', paused: true }], off);
     expect(d.wake).toEqual([]);
+  });
+});
+
+describe('battery polling where Electron has no on-battery event', () => {
+  it('is needed everywhere but macOS (electron.d.ts: on-battery is @platform darwin)', () => {
+    expect(needsBatteryPolling('darwin')).toBe(false);
+    expect(needsBatteryPolling('win32')).toBe(true);
+    expect(needsBatteryPolling('linux')).toBe(true);
+  });
+
+  it('reports changes as on-battery/on-ac, at most once a minute, and stops', async () => {
+    const clock = new FakeClock();
+    let onBattery = false;
+    let reads = 0;
+    const events: string[] = [];
+    const stop = pollBattery({
+      clock,
+      isOnBattery: () => {
+        reads++;
+        return onBattery;
+      },
+      initial: false,
+      onChange: (event) => events.push(event),
+      everyMs: 1_000, // asking for more than once a minute is clamped
+    });
+    onBattery = true;
+    await clock.advance(59_000);
+    expect(reads).toBe(0);
+    await clock.advance(1_000);
+    expect(events).toEqual(['on-battery']);
+    await clock.advance(60_000);
+    expect(events).toEqual(['on-battery']); // no change, no event
+    onBattery = false;
+    await clock.advance(60_000);
+    expect(events).toEqual(['on-battery', 'on-ac']);
+    expect(reads).toBe(3);
+    stop();
+    onBattery = true;
+    await clock.advance(600_000);
+    expect(reads).toBe(3);
+  });
+
+  it('with pause-on-battery, the polled events pause and then resume', () => {
+    const daemons = [{ name: 'a', paused: false }];
+    const onBattery = decidePower('on-battery', INITIAL_POWER_STATE, daemons, on);
+    expect(onBattery.pause).toEqual(['a']);
+    const back = decidePower('on-ac', onBattery.state, [{ name: 'a', paused: true }], on);
+    expect(back.wake).toEqual(['a']);
   });
 });

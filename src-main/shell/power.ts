@@ -10,6 +10,8 @@
  * paused by hand stays paused across a suspend. Several holds (suspend,
  * battery) can overlap; the daemons come back when the last one is released.
  */
+import type { Clock } from '../core/types';
+
 export const POWER_EVENTS = ['suspend', 'resume', 'lock-screen', 'unlock-screen', 'on-battery', 'on-ac'] as const;
 export type PowerEvent = (typeof POWER_EVENTS)[number];
 
@@ -76,4 +78,43 @@ function releaseHold(state: PowerState, hold: Hold, daemons: readonly DaemonPaus
   const running = daemons.filter((d) => !d.paused).map((d) => d.name);
   const wake = [...new Set([...state.pausedByPower, ...running])].filter((name) => daemons.some((d) => d.name === name));
   return { state: INITIAL_POWER_STATE, pause: [], wake };
+}
+
+/**
+ * Electron 45 emits `on-battery` on macOS only and `on-ac` on macOS and
+ * Windows (electron.d.ts, PowerMonitor). Elsewhere the battery state is
+ * polled, so "pause on battery" both pauses and resumes on every platform.
+ */
+export function needsBatteryPolling(platform: NodeJS.Platform): boolean {
+  return platform !== 'darwin';
+}
+
+/** How often the battery state is polled where no event reports it: at most once a minute. */
+export const BATTERY_POLL_MS = 60_000;
+
+export interface BatteryPollOptions {
+  clock: Clock;
+  /** powerMonitor.isOnBatteryPower */
+  isOnBattery(): boolean;
+  /** The state already acted on at start (the caller's first read). */
+  initial: boolean;
+  onChange(event: 'on-battery' | 'on-ac'): void;
+  everyMs?: number;
+}
+
+/** Reads the battery state every `everyMs` and reports changes as the events Electron would send; returns stop. */
+export function pollBattery(options: BatteryPollOptions): () => void {
+  const every = Math.max(options.everyMs ?? BATTERY_POLL_MS, BATTERY_POLL_MS);
+  let last = options.initial;
+  let cancel: (() => void) | null = null;
+  const check = () => {
+    const now = options.isOnBattery();
+    if (now !== last) {
+      last = now;
+      options.onChange(now ? 'on-battery' : 'on-ac');
+    }
+    cancel = options.clock.setTimer(check, every);
+  };
+  cancel = options.clock.setTimer(check, every);
+  return () => cancel?.();
 }

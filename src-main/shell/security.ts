@@ -6,7 +6,7 @@
  */
 import type { Session, WebContents } from 'electron';
 import type { AppPage } from './app-page';
-import { CONTENT_SECURITY_POLICY } from './csp';
+import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from './csp';
 
 /** `will-navigate` handler: only the app page itself may load (e.g. a reload). */
 export function navigationGuard(page: AppPage) {
@@ -27,13 +27,14 @@ export function hardenWebContents(contents: WebContents, page: AppPage): void {
   contents.setWindowOpenHandler(denyWindowOpen);
 }
 
-/** Adds the CSP header to the app page's own responses (dev server); file:// pages carry it as a meta tag. */
+/** Adds the CSP header to the app page's own responses: the development policy for the dev server's, else the strict one. */
 export function cspHeaders(
   page: AppPage,
   details: { url: string; responseHeaders?: Record<string, string[]> },
 ): Record<string, string[]> | undefined {
   if (!page.isAppUrl(details.url)) return details.responseHeaders;
-  return { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] };
+  const policy = page.isDevServer ? DEV_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY;
+  return { ...details.responseHeaders, 'Content-Security-Policy': [policy] };
 }
 
 export function hardenSession(session: Session, page: AppPage): void {

@@ -12,102 +12,25 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../core/config';
 import type { NightshiftCore } from '../core/core-api';
 import { silentLogger } from '../core/log';
+import type { IpcMainLike } from './ipc';
 
-const electron = vi.hoisted(() => {
-  // biome-ignore lint/suspicious/noExplicitAny: a loose stand-in for Electron's classes
-  type Any = any;
-  const { EventEmitter: Emitter } = require('node:events') as typeof import('node:events');
-  const state = {
-    trays: [] as Any[],
-    menus: [] as { id: string; click?: () => void }[][],
-    notifications: [] as { title: string; body: string }[],
-    windows: [] as Any[],
-    powerMonitor: Object.assign(new Emitter(), { isOnBatteryPower: () => false }),
-  };
-  class Tray extends Emitter {
-    destroyed = false;
-    image = '';
-    constructor(image: { path: string }) {
-      super();
-      this.image = image.path;
-      state.trays.push(this);
-    }
-    isDestroyed() {
-      return this.destroyed;
-    }
-    destroy() {
-      this.destroyed = true;
-    }
-    setImage(image: { path: string }) {
-      this.image = image.path;
-    }
-    setToolTip() {}
-    setContextMenu() {}
-    popUpContextMenu() {}
-  }
-  class BrowserWindow extends Emitter {
-    webContents = Object.assign(new Emitter(), { setWindowOpenHandler() {}, send() {}, isDestroyed: () => false });
-    constructor() {
-      super();
-      state.windows.push(this);
-    }
-    loadURL() {
-      return Promise.resolve();
-    }
-    isDestroyed() {
-      return false;
-    }
-    destroy() {}
-  }
-  class Notification {
-    static isSupported() {
-      return true;
-    }
-    constructor(readonly content: { title: string; body: string }) {}
-    show() {
-      state.notifications.push(this.content);
-    }
-  }
-  const module = {
-    Tray,
-    BrowserWindow,
-    Notification,
-    Menu: {
-      buildFromTemplate: (template: { id: string; click?: () => void }[]) => {
-        state.menus.push(template);
-        return { template };
-      },
-    },
-    nativeImage: { createFromPath: (p: string) => ({ path: p.split('/').pop(), setTemplateImage() {} }) },
-    powerMonitor: state.powerMonitor,
-    session: {
-      defaultSession: {
-        setPermissionRequestHandler() {},
-        setPermissionCheckHandler() {},
-        webRequest: { onHeadersReceived() {} },
-      },
-    },
-  };
-  return { state, module };
-});
-vi.mock('electron', () => electron.module);
+vi.mock('electron', async () => (await import('./testing/fake-electron')).electronModule());
+const { FakeBrowserWindow, FakeNotification, FakeTray, resetFakeElectron } = await import('./testing/fake-electron');
+let electron = resetFakeElectron('linux');
 
 const { createCore } = await import('../core/create-core');
 const { startTrayApp } = await import('./tray-app');
-const { requestChannel } = await import('./ipc-channels');
+const { READY_CHANNEL, requestChannel } = await import('./ipc-channels');
 
 const FAKE_AGENT = join(__dirname, '../../test/fixtures/fake-agent.mjs');
-const RENDERER = '/opt/ns/out/renderer/index.html';
+const RENDERER_DIR = '/opt/ns/out/renderer';
 
 let dir: string;
 let core: NightshiftCore | null = null;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'nightshift-shell-'));
-  electron.state.trays.length = 0;
-  electron.state.menus.length = 0;
-  electron.state.notifications.length = 0;
-  electron.state.windows.length = 0;
-  electron.state.powerMonitor.removeAllListeners();
+  electron = resetFakeElectron('linux');
+  electron.app.emitReady();
 });
 afterEach(async () => {
   await core?.stop({ agentGraceMs: 100 }).catch(() => {});
@@ -115,7 +38,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-class FakeIpcMain extends EventEmitter {
+class FakeIpcMain extends EventEmitter implements IpcMainLike {
   readonly handlers = new Map<string, (event: IpcMainInvokeEvent, args: unknown) => unknown>();
   handle(channel: string, fn: (event: IpcMainInvokeEvent, args: unknown) => unknown) {
     this.handlers.set(channel, fn);
@@ -124,7 +47,7 @@ class FakeIpcMain extends EventEmitter {
     this.handlers.delete(channel);
   }
   call(name: string, args: unknown) {
-    const frame = { url: `file://${RENDERER}`, parent: null };
+    const frame = { url: 'app://nightshift/index.html', parent: null };
     return this.handlers.get(requestChannel(name))!({ senderFrame: frame } as unknown as IpcMainInvokeEvent, args);
   }
 }
@@ -151,14 +74,14 @@ async function boot(options: { hidden: boolean }) {
     core,
     platform: 'linux',
     launch: { hidden: options.hidden, openWindow: false, userDataDir: dataDir },
-    paths: { resourcesDir: '/res', preloadPath: '/p.js', rendererFile: RENDERER },
+    paths: { resourcesDir: '/res', preloadPath: '/p.js', rendererDir: RENDERER_DIR },
     loginItem: {
       app: { setLoginItemSettings: vi.fn() },
       env: { XDG_CONFIG_HOME: join(dir, 'xdg') },
       home: join(dir, 'home'),
       target: { execPath: '/opt/Nightshift/nightshift', isPackaged: true, appPath: '/opt/Nightshift/resources/app.asar' },
     },
-    ipcMain: ipcMain as unknown as import('./ipc').IpcMainLike,
+    ipcMain,
     // Real time, but the tray's 500 ms render throttle shortened to 20 ms so the tests stay quick.
     clock: { now: () => Date.now(), setTimer: (fn, ms) => clearTimeout.bind(null, setTimeout(fn, Math.min(ms, 20))) },
     logger: silentLogger,
@@ -167,26 +90,27 @@ async function boot(options: { hidden: boolean }) {
   return { shell, ipcMain, requestQuit, core };
 }
 
-const menuItem = (id: string) => electron.state.menus.at(-1)!.find((i) => i.id === id)!;
-const lastTray = () => electron.state.trays.at(-1)!;
+const lastTray = () => FakeTray.all.at(-1)!;
+const menuItem = (id: string) => lastTray().contextMenu?.item(id);
+const clickMenu = (id: string) => lastTray().contextMenu!.click(id);
 
 describe('startTrayApp with the real core', () => {
   it('starts hidden from the login item, then opens the window on demand', async () => {
     const { shell } = await boot({ hidden: true });
-    expect(electron.state.windows).toHaveLength(0);
+    expect(FakeBrowserWindow.all).toHaveLength(0);
     expect(lastTray().image).toBe('tray-idle-32.png');
     shell.showWindow();
-    expect(electron.state.windows).toHaveLength(1);
+    expect(FakeBrowserWindow.all).toHaveLength(1);
     await shell.shutdown();
   });
 
   it('pauses and resumes a daemon from the tray menu, and the icon follows', async () => {
     const { shell, core } = await boot({ hidden: true });
-    menuItem('pause:local').click!();
+    clickMenu('pause:local');
     await vi.waitFor(() => expect(lastTray().image).toBe('tray-paused-32.png'));
     expect((await core.handlers.getSnapshot({})).daemons[0]!.paused).toBe(true);
     await vi.waitFor(() => expect(menuItem('resume:local')).toBeDefined());
-    menuItem('resume:local').click!();
+    clickMenu('resume:local');
     await vi.waitFor(() => expect(lastTray().image).not.toBe('tray-paused-32.png'));
     expect((await core.handlers.getSnapshot({})).daemons[0]!.paused).toBe(false);
     await shell.shutdown();
@@ -201,24 +125,53 @@ describe('startTrayApp with the real core', () => {
     });
     await vi.waitFor(async () => expect(await readFile(file, 'utf8')).toContain('Exec=/opt/Nightshift/nightshift --hidden'));
     await vi.waitFor(() => expect(menuItem('start-at-login')).toMatchObject({ checked: true }));
-    menuItem('start-at-login').click!();
+    clickMenu('start-at-login');
     await vi.waitFor(async () => expect(await stat(file).catch((e) => e.code)).toBe('ENOENT'));
     await shell.shutdown();
   });
 
   it('pauses on suspend and wakes on resume', async () => {
     const { shell, core } = await boot({ hidden: true });
-    electron.state.powerMonitor.emit('suspend');
+    electron.powerMonitor.emit('suspend');
     await vi.waitFor(async () => expect((await core.handlers.getSnapshot({})).daemons[0]!.paused).toBe(true));
-    electron.state.powerMonitor.emit('resume');
+    electron.powerMonitor.emit('resume');
     await vi.waitFor(async () => expect((await core.handlers.getSnapshot({})).daemons[0]!.paused).toBe(false));
     await shell.shutdown();
+  });
+
+  it('Linux has no on-battery/on-ac events: the polled battery state pauses and resumes (pause on battery on)', async () => {
+    const { shell, core, ipcMain } = await boot({ hidden: true });
+    await ipcMain.call('setSettings', { app: { pauseOnBattery: true } });
+    const paused = async () => (await core.handlers.getSnapshot({})).daemons[0]!.paused;
+    electron.powerMonitor.onBattery = true;
+    await vi.waitFor(async () => expect(await paused()).toBe(true));
+    electron.powerMonitor.onBattery = false;
+    await vi.waitFor(async () => expect(await paused()).toBe(false));
+    await shell.shutdown();
+  });
+
+  it('serves the page from app://nightshift; a blocked navigation does not stop live updates', async () => {
+    const { shell, core, ipcMain } = await boot({ hidden: false });
+    expect(electron.protocol.handlers.has('app')).toBe(true);
+    const window = FakeBrowserWindow.all[0]!;
+    const contents = window.webContents;
+    // The page says READY; a navigation the guard blocks must not make the outbox wait for another READY.
+    ipcMain.emit(READY_CHANNEL, { sender: contents, senderFrame: { url: 'app://nightshift/index.html', parent: null } });
+    const blocked = { preventDefault: vi.fn() };
+    contents.emit('did-start-navigation', { url: 'https://evil.example/', isMainFrame: true, isSameDocument: false });
+    contents.emit('will-navigate', blocked, 'https://evil.example/');
+    expect(blocked.preventDefault).toHaveBeenCalled();
+    const sentBefore = contents.sent.length;
+    await core.handlers.pauseDaemon({ name: 'local' });
+    await vi.waitFor(() => expect(contents.sent.length).toBeGreaterThan(sentBefore));
+    await shell.shutdown();
+    expect(electron.protocol.handlers.has('app')).toBe(false);
   });
 
   it('notifies when a task is done, unless notifications are off', async () => {
     const { shell, ipcMain } = await boot({ hidden: true });
     await ipcMain.call('addTask', { title: 'first', prompt: 'first task sleep=20' });
-    await vi.waitFor(() => expect(electron.state.notifications.map((n) => n.title)).toEqual(['Done: first (local)']), {
+    await vi.waitFor(() => expect(FakeNotification.shown.map((n) => n.title)).toEqual(['Done: first (local)']), {
       timeout: 10_000,
     });
     await ipcMain.call('setSettings', { app: { notifications: false } });
@@ -230,19 +183,19 @@ describe('startTrayApp with the real core', () => {
       },
       { timeout: 10_000 },
     );
-    expect(electron.state.notifications).toHaveLength(1);
+    expect(FakeNotification.shown).toHaveLength(1);
     await shell.shutdown();
   });
 
   it('quits from the menu and shuts down: core stopped, tray gone, IPC unregistered', async () => {
     const { shell, ipcMain, requestQuit, core: running } = await boot({ hidden: true });
-    menuItem('quit').click!();
+    clickMenu('quit');
     expect(requestQuit).toHaveBeenCalledTimes(1);
     const stop = vi.spyOn(running, 'stop');
     await shell.shutdown({ agentGraceMs: 100 });
     await shell.shutdown(); // idempotent
     expect(stop).toHaveBeenCalledTimes(1);
-    expect(lastTray().destroyed).toBe(true);
+    expect(lastTray().isDestroyed()).toBe(true);
     expect(ipcMain.handlers.size).toBe(0);
     core = null;
   });

@@ -4,7 +4,7 @@
  * and calls this once the app is ready; everything here is reachable from
  * tests with a mocked 'electron' and a fake core.
  */
-import { type BrowserWindow, Notification, powerMonitor, session } from 'electron';
+import { type BrowserWindow, type Dock, Notification, powerMonitor, protocol, session } from 'electron';
 import type { AppSettings } from '../api/contract';
 import type { NightshiftCore } from '../core/core-api';
 import { errorMessage } from '../core/errors';
@@ -12,12 +12,13 @@ import type { Logger } from '../core/log';
 import type { Clock, Snapshot } from '../core/types';
 import { type AppPage, appPage } from './app-page';
 import { exposeForE2E } from './e2e-hooks';
+import { APP_SCHEME, appProtocolHandler } from './app-protocol';
 import { EventOutbox } from './event-outbox';
 import { type IpcMainLike, registerIpcHandlers } from './ipc';
 import type { LaunchOptions } from './launch-options';
 import { applyStartAtLogin, type LoginItemEnv } from './login-item';
 import { notificationFor } from './notify';
-import { decidePower, INITIAL_POWER_STATE, POWER_EVENTS, type PowerEvent } from './power';
+import { decidePower, INITIAL_POWER_STATE, needsBatteryPolling, POWER_EVENTS, type PowerEvent, pollBattery } from './power';
 import { stopCoreWithin } from './quit';
 import { hardenSession } from './security';
 import { TrayController } from './tray';
@@ -30,7 +31,8 @@ import { DashboardWindow } from './window';
 export interface ShellPaths {
   resourcesDir: string;
   preloadPath: string;
-  rendererFile: string;
+  /** out/renderer, served as app://nightshift/ (app-protocol.ts). */
+  rendererDir: string;
   /** electron-vite's dev server (ELECTRON_RENDERER_URL), when running `npm run dev`. */
   devServerUrl?: string | undefined;
 }
@@ -50,6 +52,8 @@ export interface TrayAppDeps {
   e2eHooks?: boolean;
   /** electron-updater, for a packaged app (absent: no updates, no menu line). */
   updates?: UpdatesWiring;
+  /** macOS: app.dock, shown while the window is open (a tray app has no Dock icon otherwise). */
+  dock?: Pick<Dock, 'show' | 'hide'> | undefined;
 }
 
 export interface TrayApp {
@@ -62,8 +66,9 @@ export interface TrayApp {
 export async function startTrayApp(deps: TrayAppDeps): Promise<TrayApp> {
   const { core, logger, platform } = deps;
   const log = (level: 'info' | 'warn' | 'error', message: string) => logger.log(level, 'shell', message);
-  const page = appPage({ rendererFile: deps.paths.rendererFile, devServerUrl: deps.paths.devServerUrl });
+  const page = appPage({ devServerUrl: deps.paths.devServerUrl });
   hardenSession(session.defaultSession, page);
+  if (!page.isDevServer) protocol.handle(APP_SCHEME, appProtocolHandler(deps.paths.rendererDir));
 
   let snapshot: Snapshot = await core.handlers.getSnapshot({});
   let settings: AppSettings = (await core.handlers.getSettings({})).app;
@@ -84,11 +89,16 @@ export async function startTrayApp(deps: TrayAppDeps): Promise<TrayApp> {
     onCreated: (win: BrowserWindow) => {
       const contents = win.webContents;
       outbox.attach(contents);
-      // A reload starts a new page that must say READY again.
-      contents.on('did-start-navigation', (details) => {
-        if (details.isMainFrame && !details.isSameDocument) outbox.attach(contents);
+      // A reload starts a new page that must say READY again. `did-navigate`, not
+      // `did-start-navigation`: the latter also fires for a navigation the guard
+      // then blocks (security.ts), and re-attaching there held every event until
+      // a READY that never came — live updates stopped.
+      contents.on('did-navigate', () => outbox.attach(contents));
+      void deps.dock?.show();
+      win.on('closed', () => {
+        outbox.detach(contents);
+        deps.dock?.hide();
       });
-      win.on('closed', () => outbox.detach(contents));
     },
   });
 
@@ -178,12 +188,24 @@ export async function startTrayApp(deps: TrayAppDeps): Promise<TrayApp> {
     for (const name of decision.pause) onAction({ type: 'pauseDaemon', name });
     for (const name of decision.wake) onAction({ type: 'wakeDaemon', name });
   };
-  const powerListeners = POWER_EVENTS.map((event) => {
+  const powerListeners: (() => void)[] = POWER_EVENTS.map((event) => {
     const listener = () => onPower(event);
     powerMonitor.on(event as 'suspend', listener);
-    return () => powerMonitor.removeListener(event as 'suspend', listener);
+    return () => {
+      powerMonitor.removeListener(event as 'suspend', listener);
+    };
   });
-  if (powerMonitor.isOnBatteryPower()) onPower('on-battery');
+  const onBatteryAtStart = powerMonitor.isOnBatteryPower();
+  if (onBatteryAtStart) onPower('on-battery');
+  if (needsBatteryPolling(platform)) {
+    const stopPolling = pollBattery({
+      clock: deps.clock,
+      isOnBattery: () => powerMonitor.isOnBatteryPower(),
+      initial: onBatteryAtStart,
+      onChange: onPower,
+    });
+    powerListeners.push(stopPolling);
+  }
 
   if (!deps.launch.hidden) window.show();
 
@@ -196,6 +218,7 @@ export async function startTrayApp(deps: TrayAppDeps): Promise<TrayApp> {
         for (const off of [...unsubscribe, ...powerListeners]) off();
         updates?.stop();
         unregisterIpc();
+        if (!page.isDevServer) protocol.unhandle(APP_SCHEME);
         tray.destroy();
         window.destroy();
         const result = await stopCoreWithin(core, {

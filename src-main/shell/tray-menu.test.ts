@@ -19,7 +19,6 @@ describe('buildTrayMenu', () => {
       snapshotOf(daemon('local', { state: 'working', slots: [slot('busy')] })),
       settings,
       'darwin',
-      NOW,
     );
     expect(labels(items)).toEqual([
       'local — working · 1/2 busy (off)',
@@ -46,7 +45,7 @@ describe('buildTrayMenu', () => {
       daemon('beta', { state: 'backing_off', slots: [slot('rate_limited')] }),
       daemon('gamma', { state: 'unauthorized' }),
     );
-    const items = buildTrayMenu(snap, settings, 'win32', NOW);
+    const items = buildTrayMenu(snap, settings, 'win32');
     expect(labels(items).slice(0, 9)).toEqual([
       'alpha — paused · 0/2 busy (off)',
       '    Resume',
@@ -67,7 +66,7 @@ describe('buildTrayMenu', () => {
 
   it('puts Resume all first when everything is paused (what a click would do)', () => {
     const snap = snapshotOf(daemon('a', { paused: true }), daemon('b', { paused: true }));
-    const items = buildTrayMenu(snap, settings, 'linux', NOW);
+    const items = buildTrayMenu(snap, settings, 'linux');
     const globals = items.filter((i) => i.id === 'pause-all' || i.id === 'wake-all');
     expect(globals.map((i) => [i.label, i.enabled])).toEqual([
       ['Resume all', true],
@@ -76,20 +75,26 @@ describe('buildTrayMenu', () => {
   });
 
   it('starts with an inert status line on Linux, where panels show no tooltip', () => {
-    const items = buildTrayMenu(snapshotOf(daemon('a', { nextTickAt: NOW + 45_000 })), settings, 'linux', NOW);
-    expect(items[0]).toEqual({ id: 'status', type: 'normal', label: '0/2 slots busy · next poll in 45 s', enabled: false });
-    expect(buildTrayMenu(snapshotOf(daemon('a')), settings, 'darwin', NOW).some((i) => i.id === 'status')).toBe(false);
+    const items = buildTrayMenu(snapshotOf(daemon('a', { nextTickAt: NOW + 45_000 })), settings, 'linux');
+    expect(items[0]).toEqual({ id: 'status', type: 'normal', label: '0/2 slots busy', enabled: false });
+    expect(buildTrayMenu(snapshotOf(daemon('a')), settings, 'darwin').some((i) => i.id === 'status')).toBe(false);
   });
 
   it('shows Start at login as a checkbox whose click flips the setting', () => {
-    const off = byId(buildTrayMenu(snapshotOf(daemon('a')), settings, 'linux', NOW), 'start-at-login');
+    const off = byId(buildTrayMenu(snapshotOf(daemon('a')), settings, 'linux'), 'start-at-login');
     expect(off).toMatchObject({ type: 'checkbox', checked: false, action: { type: 'setStartAtLogin', value: true } });
-    const on = byId(buildTrayMenu(snapshotOf(daemon('a')), { ...settings, startAtLogin: true }, 'linux', NOW), 'start-at-login');
+    const on = byId(buildTrayMenu(snapshotOf(daemon('a')), { ...settings, startAtLogin: true }, 'linux'), 'start-at-login');
     expect(on).toMatchObject({ checked: true, action: { type: 'setStartAtLogin', value: false } });
   });
 
+  it('holds no countdown, so the same state builds the same menu whatever the time (no rebuild every second)', () => {
+    const at = (nextTickAt: number) => buildTrayMenu(snapshotOf(daemon('a', { nextTickAt })), settings, 'linux');
+    expect(at(NOW + 45_000)).toEqual(at(NOW + 3_000));
+    expect(JSON.stringify(at(NOW + 45_000))).not.toMatch(/next poll| s\b|min/);
+  });
+
   it('has unique ids (Electron looks items up by id)', () => {
-    const items = buildTrayMenu(snapshotOf(daemon('a'), daemon('b'), daemon('c')), settings, 'linux', NOW);
+    const items = buildTrayMenu(snapshotOf(daemon('a'), daemon('b'), daemon('c')), settings, 'linux');
     expect(new Set(items.map((i) => i.id)).size).toBe(items.length);
   });
 });

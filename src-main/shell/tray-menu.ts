@@ -5,7 +5,7 @@
  */
 import type { AppSettings } from '../api/contract';
 import type { Snapshot } from '../core/types';
-import { daemonLine, type Platform, statusLine, toggleActionOf } from './tray-state';
+import { daemonLine, menuStatusLine, type Platform, toggleActionOf } from './tray-state';
 
 export type TrayAction =
   | { type: 'pauseDaemon'; name: string }
@@ -34,13 +34,12 @@ export function buildTrayMenu(
   snapshot: Snapshot,
   settings: AppSettings,
   platform: Platform,
-  now: number,
   extras: TrayMenuItem[] = [],
 ): TrayMenuItem[] {
   const items: TrayMenuItem[] = [];
-  // AppIndicator shows no tooltip, so Linux gets the status as the first (inert) line.
+  // AppIndicator shows no tooltip, so Linux gets the status as the first (inert) line — without a countdown (tray.ts).
   if (platform === 'linux') {
-    items.push({ id: 'status', type: 'normal', label: statusLine(snapshot, now), enabled: false }, separator('sep-status'));
+    items.push({ id: 'status', type: 'normal', label: menuStatusLine(snapshot), enabled: false }, separator('sep-status'));
   }
   for (const d of snapshot.daemons) {
     items.push({ id: `daemon:${d.name}`, type: 'normal', label: daemonLine(d), enabled: false });

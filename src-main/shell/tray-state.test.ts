@@ -62,8 +62,8 @@ describe('click behaviour per platform', () => {
       expect(clickBehaviourFor(platform)).toEqual({ leftClick: 'toggle', rightClick: 'menu', attachMenu: false });
     }
   });
-  it('attaches the menu on Linux, where AppIndicator ignores clicks', () => {
-    expect(clickBehaviourFor('linux')).toEqual({ leftClick: 'menu', rightClick: 'none', attachMenu: true });
+  it("attaches the menu on Linux (AppIndicator ignores clicks) and toggles on KDE's left `click`", () => {
+    expect(clickBehaviourFor('linux')).toEqual({ leftClick: 'toggle', rightClick: 'none', attachMenu: true });
   });
   it('toggle pauses while anything runs and wakes when everything is paused', () => {
     expect(toggleActionOf(snapshotOf(daemon('a'), daemon('b', { paused: true })))).toBe('pauseAll');

@@ -48,7 +48,10 @@ export interface ClickBehaviour {
 }
 
 export function clickBehaviourFor(platform: Platform): ClickBehaviour {
-  if (platform === 'linux') return { leftClick: 'menu', rightClick: 'none', attachMenu: true };
+  // KDE (and other StatusNotifierItem hosts) do emit `click` on a left click and
+  // open the attached menu on a right click: toggle there like on Windows.
+  // GNOME's AppIndicator never emits `click`, so the listener simply stays idle.
+  if (platform === 'linux') return { leftClick: 'toggle', rightClick: 'none', attachMenu: true };
   return { leftClick: 'toggle', rightClick: 'menu', attachMenu: false };
 }
 
@@ -66,21 +69,32 @@ export function nextPollInMs(snapshot: Snapshot, now: number): number | null {
   return Math.max(0, Math.min(...times) - now);
 }
 
-/** First line: "2/4 slots busy · next poll in 45 s" (or "all paused"). */
-export function statusLine(snapshot: Snapshot, now: number): string {
+/**
+ * The Linux menu's first line: "2/4 slots busy" (or "· all paused"). No
+ * countdown: the menu is rebuilt (and re-sent over D-Bus) only when this
+ * content changes, not every second.
+ */
+export function menuStatusLine(snapshot: Snapshot): string {
   if (snapshot.daemons.length === 0) return 'no daemons configured';
   const busy = snapshot.daemons.reduce((n, d) => n + busySlots(d), 0);
   const max = snapshot.daemons.reduce((n, d) => n + d.maxConcurrent, 0);
   const slots = `${busy}/${max} slots busy`;
-  if (snapshot.daemons.every((d) => d.paused)) return `${slots} · all paused`;
+  return snapshot.daemons.every((d) => d.paused) ? `${slots} · all paused` : slots;
+}
+
+/** Tooltip line: "2/4 slots busy · next poll in 45 s" (or "all paused"). */
+export function statusLine(snapshot: Snapshot, now: number): string {
+  const head = menuStatusLine(snapshot);
+  if (snapshot.daemons.length === 0 || snapshot.daemons.every((d) => d.paused)) return head;
   const next = nextPollInMs(snapshot, now);
-  return next === null ? slots : `${slots} · next poll in ${formatDelay(next)}`;
+  return next === null ? head : `${head} · next poll in ${formatDelay(next)}`;
 }
 
 /** "Nightshift — 2/4 slots busy · next poll in 45 s", plus what a click does where clicks work. */
 export function tooltipText(snapshot: Snapshot, platform: Platform, now: number): string {
   const head = `Nightshift — ${statusLine(snapshot, now)}`;
-  if (clickBehaviourFor(platform).leftClick !== 'toggle' || snapshot.daemons.length === 0) return head;
+  // Linux: which host shows the tooltip and what its clicks do varies (KDE toggles, GNOME opens the menu): no hint.
+  if (platform === 'linux' || snapshot.daemons.length === 0) return head;
   const hint = toggleActionOf(snapshot) === 'wakeAll' ? 'Click to resume' : 'Click to pause';
   return `${head}\n${hint} · right-click for the menu`;
 }

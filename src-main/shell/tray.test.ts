@@ -109,6 +109,30 @@ describe('TrayController', () => {
     expect(tray.contextMenus).toEqual([]); // an attached menu would swallow the left click
   });
 
+  it('Linux: rebuilds the menu only when its content changes, not as the next poll comes closer', async () => {
+    const { controller, clock, tray } = start('linux');
+    controller.update(snapshotOf(daemon('a', { nextTickAt: clock.now() + 60_000 })));
+    await clock.advance(1000);
+    const menus = tray.contextMenus.length;
+    for (let s = 1; s <= 30; s++) {
+      controller.update(snapshotOf(daemon('a', { nextTickAt: clock.now() + 60_000 - s * 1000 })));
+      await clock.advance(1000);
+    }
+    expect(tray.contextMenus.length).toBe(menus);
+    controller.update(snapshotOf(daemon('a', { paused: true })));
+    await clock.advance(1000);
+    expect(tray.contextMenus.length).toBe(menus + 1);
+  });
+
+  it('Linux: a left `click` (KDE emits one) toggles like on Windows; the menu stays attached', async () => {
+    const { controller, clock, onAction, tray } = start('linux');
+    controller.update(snapshotOf(daemon('a')));
+    await clock.advance(500);
+    tray.emit('click');
+    expect(onAction).toHaveBeenLastCalledWith({ type: 'pauseAll' });
+    expect(tray.contextMenus.length).toBeGreaterThan(0);
+  });
+
   it('runs menu items as actions', async () => {
     const { controller, clock, onAction } = start('win32');
     controller.update(snapshotOf(daemon('local')));

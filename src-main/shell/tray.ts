@@ -92,7 +92,7 @@ export class TrayController {
       this.tray.setToolTip(tooltip);
       this.shown.tooltip = tooltip;
     }
-    const items = buildTrayMenu(this.snapshot, this.settings, platform, now, this.extras);
+    const items = buildTrayMenu(this.snapshot, this.settings, platform, this.extras);
     const key = JSON.stringify(items);
     if (key !== this.shown.menu) {
       this.menu = Menu.buildFromTemplate(items.map((item) => this.toElectron(item)));

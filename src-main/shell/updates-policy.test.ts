@@ -110,7 +110,7 @@ describe('the update line in the tray menu', () => {
   it('sits just above Quit, on every platform', () => {
     const settings = { startAtLogin: false, pauseOnBattery: false, notifications: true };
     for (const platform of ['darwin', 'win32', 'linux'] as const) {
-      const items = buildTrayMenu(snapshotOf(daemon('a')), settings, platform, 0, [
+      const items = buildTrayMenu(snapshotOf(daemon('a')), settings, platform, [
         updateMenuItem({ kind: 'ready', version: '0.2.0' }, 0),
       ]);
       expect(items.slice(-3).map((i) => i.id)).toEqual(['update', 'sep-quit', 'quit']);

@@ -43,9 +43,9 @@ vi.mock('electron', () => ({ BrowserWindow: FakeWindow }));
 const { appPage } = await import('./app-page');
 const { DashboardWindow, dashboardWindowOptions } = await import('./window');
 const { cspHeaders, hardenSession, navigationGuard } = await import('./security');
-const { CONTENT_SECURITY_POLICY } = await import('./csp');
+const { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } = await import('./csp');
 
-const page = appPage({ rendererFile: '/opt/ns/out/renderer/index.html' });
+const page = appPage({});
 
 beforeEach(() => {
   created.length = 0;
@@ -81,7 +81,7 @@ describe('DashboardWindow', () => {
     win.show();
     expect(created).toHaveLength(1);
     expect(onCreated).toHaveBeenCalledTimes(1);
-    expect(created[0]!.loaded).toEqual(['file:///opt/ns/out/renderer/index.html']);
+    expect(created[0]!.loaded).toEqual(['app://nightshift/index.html']);
     created[0]!.emit('ready-to-show');
     expect(created[0]!.shown).toBe(2); // once on ready-to-show, once for the second show()
   });
@@ -94,7 +94,7 @@ describe('DashboardWindow', () => {
     contents.emit('will-navigate', away, 'https://evil.example/');
     expect(away.preventDefault).toHaveBeenCalled();
     const reload = { preventDefault: vi.fn() };
-    contents.emit('will-navigate', reload, 'file:///opt/ns/out/renderer/index.html#/tasks');
+    contents.emit('will-navigate', reload, 'app://nightshift/index.html#/tasks');
     expect(reload.preventDefault).not.toHaveBeenCalled();
     expect(contents.openHandler?.({ url: 'https://example.com' })).toEqual({ action: 'deny' });
     const webview = { preventDefault: vi.fn() };
@@ -115,7 +115,15 @@ describe('DashboardWindow', () => {
 describe('security', () => {
   it('the navigation guard lets only the app page through', () => {
     const guard = navigationGuard(page);
-    for (const url of ['http://127.0.0.1:8080/', 'file:///etc/passwd', 'javascript:alert(1)', 'not a url']) {
+    for (const url of [
+      'http://127.0.0.1:8080/',
+      'file:///etc/passwd',
+      'file:///opt/ns/out/renderer/index.html',
+      'app://evil/index.html',
+      'app://nightshift:8080/',
+      'javascript:alert(1)',
+      'not a url',
+    ]) {
       const event = { preventDefault: vi.fn() };
       guard(event, url);
       expect(event.preventDefault, url).toHaveBeenCalled();
@@ -144,10 +152,13 @@ describe('security', () => {
     expect(session.webRequest.onHeadersReceived).toHaveBeenCalledTimes(1);
   });
 
-  it('adds the CSP header to the app page only', () => {
-    const dev = appPage({ rendererFile: '/x', devServerUrl: 'http://localhost:5173' });
+  it('adds the CSP header to the app page only: the dev policy for the dev server, the strict one otherwise', () => {
+    const dev = appPage({ devServerUrl: 'http://localhost:5173' });
     expect(cspHeaders(dev, { url: 'http://localhost:5173/index.html', responseHeaders: { A: ['1'] } })).toEqual({
       A: ['1'],
+      'Content-Security-Policy': [DEV_CONTENT_SECURITY_POLICY],
+    });
+    expect(cspHeaders(page, { url: 'app://nightshift/index.html' })).toEqual({
       'Content-Security-Policy': [CONTENT_SECURITY_POLICY],
     });
     expect(cspHeaders(dev, { url: 'https://cdn.example/x.js', responseHeaders: { A: ['1'] } })).toEqual({ A: ['1'] });

@@ -47,15 +47,15 @@ class FakeIpcMain implements IpcMainLike {
   removeListener() {}
 }
 
-export const APP_FILE = '/opt/nightshift/out/renderer/index.html';
+export const APP_URL = 'app://nightshift/index.html';
 
 /** `frameUrl` decides who calls: the app's own page, or a foreign one that must be refused. */
-export function ipcTransport(target: FuzzCore, frameUrl = `file://${APP_FILE}#/tasks`): Transport & { refused: number } {
+export function ipcTransport(target: FuzzCore, frameUrl = `${APP_URL}#/tasks`): Transport & { refused: number } {
   const ipcMain = new FakeIpcMain();
   const unregister = registerIpcHandlers({
     ipcMain,
     handlers: target.core.handlers,
-    page: appPage({ rendererFile: APP_FILE }),
+    page: appPage({}),
     onReady() {},
   });
   const transport = {

@@ -1,0 +1,70 @@
+/**
+ * The tray app's core, started the way `nightshift run` starts its own, so the
+ * two are interchangeable on one data dir: the data dir's exclusive lock first
+ * (store/instance-lock.ts), then the config and the database, then the control
+ * socket with a fresh secret — which makes the `nightshift` CLI the tray app's
+ * scripting interface (`nightshift status/pause/wake/task add`). No Electron
+ * here: index.ts passes in what it learned from `app`, and the tests start this
+ * exactly as the tray app does.
+ */
+import { join } from 'node:path';
+import { dispatchRequest } from '../api/dispatch';
+import { CONFIG_FILE_NAME, loadOrCreateConfigFile } from '../core/config-file';
+import type { NightshiftCore } from '../core/core-api';
+import { type CoreOptions, createCore } from '../core/create-core';
+import { errorMessage } from '../core/errors';
+import type { Logger } from '../core/log';
+import type { InstanceLock } from '../core/store/instance-lock';
+import { acquireInstanceLockToServe, type ServedInstance, serveControl } from '../headless/control/instance';
+import { ensurePrivateDataDir } from '../headless/data-dir';
+
+export interface AppCoreOptions {
+  dataDir: string;
+  logger: Logger;
+  /** better-sqlite3 built for Electron's ABI (run from source); undefined in a packaged app and under Node. */
+  nativeBinding?: string | undefined;
+  /** The OS keychain's source tokens (`tokenSecret`), in the tray app. */
+  secrets?: CoreOptions['secrets'];
+}
+
+export interface AppCore {
+  readonly core: NightshiftCore;
+  /** Stops answering the CLI (before the core stops), then removes the secret. */
+  closeControl(): Promise<void>;
+  /** Releases the data dir's lock: call last, after the core stopped. */
+  releaseLock(): void;
+}
+
+export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
+  const { dataDir, logger, nativeBinding } = options;
+  await ensurePrivateDataDir(dataDir);
+  const lock: InstanceLock = await acquireInstanceLockToServe(dataDir, { nativeBinding });
+  let core: NightshiftCore | null = null;
+  let control: ServedInstance | null = null;
+  try {
+    const { config, warnings } = await loadOrCreateConfigFile(join(dataDir, CONFIG_FILE_NAME));
+    for (const warning of warnings) logger.log('warn', 'config', warning);
+    core = await createCore({
+      dataDir,
+      config,
+      logger,
+      ...(nativeBinding ? { nativeBinding } : {}),
+      ...(options.secrets ? { secrets: options.secrets } : {}),
+    });
+    const handlers = core.handlers;
+    control = await serveControl(lock, {
+      dataDir,
+      dispatch: (name, args) =>
+        dispatchRequest(handlers, name, args, {
+          onInternalError: (n, err) => logger.log('error', 'control', `${n}: ${errorMessage(err)}`),
+        }),
+      onError: (message) => logger.log('warn', 'control', message),
+    });
+  } catch (err) {
+    await core?.stop({ agentGraceMs: 5_000 }).catch(() => {});
+    lock.release();
+    throw err;
+  }
+  const served = control;
+  return { core, closeControl: () => served.close(), releaseLock: () => lock.release() };
+}

@@ -1,0 +1,20 @@
+/**
+ * A Vite plugin for the renderer's dev server only (`apply: 'serve'`): swaps
+ * index.html's production CSP meta tag for the development one, which admits
+ * @vitejs/plugin-react's inline preamble by hash and the HMR WebSocket. The
+ * build keeps the production tag untouched.
+ */
+import type { Plugin } from 'vite';
+import { DEV_META_CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY } from './csp';
+
+export function devCspPlugin(): Plugin {
+  return {
+    name: 'nightshift-dev-csp',
+    apply: 'serve',
+    transformIndexHtml(html) {
+      const from = `content="${META_CONTENT_SECURITY_POLICY}"`;
+      if (!html.includes(from)) throw new Error('index.html: the CSP meta tag differs from src-main/shell/csp.ts');
+      return html.replace(from, `content="${DEV_META_CONTENT_SECURITY_POLICY}"`);
+    },
+  };
+}
