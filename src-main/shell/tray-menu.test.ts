@@ -15,11 +15,7 @@ const labels = (items: TrayMenuItem[]) =>
 
 describe('buildTrayMenu', () => {
   it('lists one running daemon with Pause and Wake now, then the global items', () => {
-    const items = buildTrayMenu(
-      snapshotOf(daemon('local', { state: 'working', slots: [slot('busy')] })),
-      settings,
-      'darwin',
-    );
+    const items = buildTrayMenu(snapshotOf(daemon('local', { state: 'working', slots: [slot('busy')] })), settings, 'darwin');
     expect(labels(items)).toEqual([
       'local — working · 1/2 busy (off)',
       '    Pause',

@@ -27,6 +27,7 @@ import type {
   NotificationConstructorOptions,
   PowerMonitor,
   Protocol,
+  SafeStorage,
   Session,
   Settings,
   Tray,
@@ -361,6 +362,24 @@ export class FakeSession implements Pick<Session, 'setPermissionRequestHandler' 
   }
 }
 
+/** No keyring here: like Linux's basic_text fallback, nothing can be sealed. */
+export class FakeSafeStorage
+  implements Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString' | 'getSelectedStorageBackend'>
+{
+  isEncryptionAvailable(): boolean {
+    return false;
+  }
+  encryptString(): Buffer {
+    throw new Error('fake safeStorage: encryption is not available');
+  }
+  decryptString(): string {
+    throw new Error('fake safeStorage: encryption is not available');
+  }
+  getSelectedStorageBackend(): ReturnType<SafeStorage['getSelectedStorageBackend']> {
+    return 'basic_text';
+  }
+}
+
 export class FakeDialog implements Pick<Dialog, 'showErrorBox'> {
   readonly errors: { title: string; content: string }[] = [];
   showErrorBox(title: string, content: string): void {
@@ -444,6 +463,7 @@ export function electronModule() {
     get dialog() {
       return fakeElectron().dialog;
     },
+    safeStorage: new FakeSafeStorage(),
     get ipcMain() {
       return fakeElectron().ipcMain;
     },
