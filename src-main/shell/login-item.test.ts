@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,9 +9,21 @@ import {
   applyStartAtLogin,
   autostartDesktopEntry,
   autostartFilePath,
+  devLaunchAgentPath,
   launchCommand,
   quoteExecArg,
 } from './login-item';
+
+function run(program: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile(program, args, { env, timeout: 20_000 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`${program}: ${stderr || err.message}`)) : resolve(stdout),
+    ),
+  );
+}
+
+const GIO = ['/usr/bin/gio', '/bin/gio'].find((p) => existsSync(p));
+const PYTHON = ['/usr/bin/python3', '/bin/python3'].find((p) => existsSync(p));
 
 let dir: string;
 beforeEach(async () => {
@@ -42,8 +56,23 @@ describe('desktop entry', () => {
   it('quotes Exec arguments per the Desktop Entry spec', () => {
     expect(quoteExecArg('/opt/app')).toBe('/opt/app');
     expect(quoteExecArg('/home/me/My Apps/N$1.AppImage')).toBe('"/home/me/My Apps/N\\$1.AppImage"');
+    expect(quoteExecArg('')).toBe('""');
     expect(quoteExecArg('100%')).toBe('100%%');
   });
+  it.runIf(GIO)(
+    'reads back as the same argv through GLib (gio launch), backslashes, quotes, $, %, spaces and newlines included',
+    async () => {
+      const out = join(dir, 'argv.json');
+      const script = join(dir, 'argv.cjs');
+      await writeFile(script, `require('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.argv.slice(2)));`);
+      const args = ['C:\\dir\\n', 'a "b" c', '$HOME', '`id`', '100%', "it's", 'tab\tand\nnewline', '', '#(~)|&;<>*?', '\\\\'];
+      const entry = join(dir, 'roundtrip.desktop');
+      await writeFile(entry, autostartDesktopEntry([process.execPath, script, ...args]));
+      await run(GIO!, ['launch', entry]);
+      for (let i = 0; i < 100 && !existsSync(out); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(JSON.parse(await readFile(out, 'utf8'))).toEqual(args);
+    },
+  );
   it('is an Application entry that starts hidden', () => {
     const entry = autostartDesktopEntry(['/opt/Nightshift/nightshift', '--hidden']);
     expect(entry).toContain('[Desktop Entry]\nType=Application\n');
@@ -120,5 +149,49 @@ describe('macOS and Windows login items', () => {
     });
     await applyStartAtLogin(false, { ...common, platform: 'darwin' });
     expect(app.setLoginItemSettings).toHaveBeenLastCalledWith({ openAtLogin: false });
+  });
+
+  it('Windows from source: electron.exe with the (quoted) app path first, never bare Electron', async () => {
+    const app = { setLoginItemSettings: vi.fn() };
+    const target = {
+      execPath: 'C:\\src\\node_modules\\electron\\dist\\electron.exe',
+      isPackaged: false,
+      appPath: 'C:\\My Code\\nightshift',
+    };
+    await applyStartAtLogin(true, { app, env: {}, home: 'C:\\Users\\u', target, platform: 'win32' });
+    expect(app.setLoginItemSettings).toHaveBeenLastCalledWith({
+      openAtLogin: true,
+      path: target.execPath,
+      args: ['"C:\\My Code\\nightshift"', '--hidden'],
+    });
+  });
+
+  it('macOS from source: a LaunchAgent that runs electron with the app path, not the SMAppService item', async () => {
+    const app = { setLoginItemSettings: vi.fn() };
+    const home = join(dir, 'home');
+    const target = {
+      execPath: '/src/node_modules/electron/dist/Electron.app/Contents/MacOS/Electron',
+      isPackaged: false,
+      appPath: '/Users/u/R&D <1>/nightshift',
+    };
+    expect(await applyStartAtLogin(true, { app, env: {}, home, target, platform: 'darwin' })).toBe('written');
+    expect(await applyStartAtLogin(true, { app, env: {}, home, target, platform: 'darwin' })).toBe('unchanged');
+    expect(app.setLoginItemSettings).not.toHaveBeenCalled();
+    const plist = await readFile(devLaunchAgentPath(home), 'utf8');
+    if (PYTHON) {
+      // A real plist parser reads back the argv, XML escapes included.
+      const parsed = await run(PYTHON, [
+        '-c',
+        'import plistlib,sys,json; print(json.dumps(plistlib.loads(open(sys.argv[1],"rb").read())))',
+        devLaunchAgentPath(home),
+      ]);
+      expect(JSON.parse(parsed)).toMatchObject({
+        RunAtLoad: true,
+        ProgramArguments: [target.execPath, target.appPath, '--hidden'],
+      });
+    } else {
+      expect(plist).toContain('<string>/Users/u/R&amp;D &lt;1&gt;/nightshift</string>');
+    }
+    expect(await applyStartAtLogin(false, { app, env: {}, home, target, platform: 'darwin' })).toBe('removed');
   });
 });

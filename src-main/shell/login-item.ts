@@ -2,13 +2,16 @@
  * Start at login, off by default and re-applied at every launch (the setting
  * lives in SQLite; the OS state follows it).
  * - macOS / Windows: `app.setLoginItemSettings` (Windows passes `--hidden`;
- *   macOS reports `wasOpenedAtLogin` instead, see launch-options.ts).
+ *   macOS reports `wasOpenedAtLogin` instead, see launch-options.ts). Run
+ *   from source, Windows registers electron.exe with the app path as its first
+ *   argument and macOS a LaunchAgent with the same argv (never bare Electron).
  * - Linux: an XDG autostart entry, `$XDG_CONFIG_HOME/autostart/nightshift.desktop`,
  *   written only when its content changes (so desktop environments watching the
  *   folder are not poked on every launch) and removed when turned off.
  */
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
+import type { App } from 'electron';
 import type { Platform } from './tray-state';
 
 export const HIDDEN_ARG = '--hidden';
@@ -31,14 +34,28 @@ export function launchCommand(target: LaunchTarget): string[] {
 }
 
 /**
- * Quotes one Exec argument per the Desktop Entry spec: arguments with reserved
- * characters go in double quotes, inside which `"`, `` ` ``, `$` and `\` are
- * escaped; a literal `%` is written `%%` (field codes).
+ * Quotes one Exec argument per the Desktop Entry spec ("The Exec key"): an
+ * argument with a reserved character (or an empty one) goes in double quotes,
+ * inside which `"`, `` ` ``, `$` and `\` are backslash-escaped; a literal `%`
+ * is written `%%` (field codes).
  */
 export function quoteExecArg(arg: string): string {
   const percent = arg.replaceAll('%', '%%');
-  if (!/[\s"'\\><~|&;$*?#()`]/.test(percent)) return percent;
+  if (percent !== '' && !/[\s"'\\><~|&;$*?#()`]/.test(percent)) return percent;
   return `"${percent.replace(/(["`$\\])/g, '\\$1')}"`;
+}
+
+/**
+ * The Exec value: quoted arguments joined by spaces, then the general string
+ * escapes of a desktop entry value (`\\`, `\n`, `\t`, `\r`), which readers
+ * undo *before* unquoting — so a backslash from the quoting rule is written
+ * twice. GLib (`gio launch`) reads it back to the same argv (login-item.test.ts).
+ */
+export function execValue(command: readonly string[]): string {
+  return command
+    .map(quoteExecArg)
+    .join(' ')
+    .replace(/[\\\n\t\r]/g, (c) => ({ '\\': '\\\\', '\n': '\\n', '\t': '\\t', '\r': '\\r' })[c] ?? c);
 }
 
 export function autostartDesktopEntry(command: string[]): string {
@@ -48,7 +65,7 @@ export function autostartDesktopEntry(command: string[]): string {
     'Version=1.0',
     'Name=Nightshift',
     'Comment=Runs local coding-agent daemons from the tray',
-    `Exec=${command.map(quoteExecArg).join(' ')}`,
+    `Exec=${execValue(command)}`,
     'Icon=nightshift',
     'Terminal=false',
     'Categories=Development;',
@@ -67,6 +84,50 @@ export function autostartFilePath(env: NodeJS.ProcessEnv, home: string): string 
 export type AutostartChange = 'written' | 'unchanged' | 'removed' | 'absent';
 
 export async function applyLinuxAutostart(enabled: boolean, file: string, command: string[]): Promise<AutostartChange> {
+  return applyLoginFile(enabled, file, autostartDesktopEntry(command));
+}
+
+/**
+ * macOS, unpackaged (`npm start`): `app.setLoginItemSettings` registers the
+ * running bundle through SMAppService, which here is Electron.app itself —
+ * started at login it would open Electron's default app, not Nightshift, and
+ * macOS takes no arguments for it. A per-user LaunchAgent can carry the app
+ * path: `~/Library/LaunchAgents/dev.nightshift.app.dev.plist` runs
+ * `[electron, appPath, --hidden]` at login (RunAtLoad), nothing else.
+ */
+export const DEV_LAUNCH_AGENT_LABEL = 'dev.nightshift.app.dev';
+
+export function devLaunchAgentPath(home: string): string {
+  return join(home, 'Library', 'LaunchAgents', `${DEV_LAUNCH_AGENT_LABEL}.plist`);
+}
+
+const xml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] ?? c);
+
+export function devLaunchAgentPlist(command: readonly string[]): string {
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">',
+    '<plist version="1.0">',
+    '<dict>',
+    '  <key>Label</key>',
+    `  <string>${DEV_LAUNCH_AGENT_LABEL}</string>`,
+    '  <key>ProgramArguments</key>',
+    '  <array>',
+    ...command.map((arg) => `    <string>${xml(arg)}</string>`),
+    '  </array>',
+    '  <key>RunAtLoad</key>',
+    '  <true/>',
+    '  <key>ProcessType</key>',
+    '  <string>Interactive</string>',
+    '</dict>',
+    '</plist>',
+    '',
+  ].join('\n');
+}
+
+/** Writes `content` to `file` only when it differs (watchers are not poked), removes it when disabled. */
+async function applyLoginFile(enabled: boolean, file: string, content: string): Promise<AutostartChange> {
   const existing = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return null;
     throw err;
@@ -76,7 +137,6 @@ export async function applyLinuxAutostart(enabled: boolean, file: string, comman
     await rm(file, { force: true });
     return 'removed';
   }
-  const content = autostartDesktopEntry(command);
   if (existing === content) return 'unchanged';
   await mkdir(join(file, '..'), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
@@ -86,9 +146,7 @@ export async function applyLinuxAutostart(enabled: boolean, file: string, comman
 }
 
 /** The slice of Electron's `app` this module needs (a fake in tests). */
-export interface LoginItemApp {
-  setLoginItemSettings(settings: { openAtLogin: boolean; args?: string[]; path?: string }): void;
-}
+export type LoginItemApp = Pick<App, 'setLoginItemSettings'>;
 
 export interface LoginItemEnv {
   platform: Platform;
@@ -103,9 +161,14 @@ export async function applyStartAtLogin(enabled: boolean, deps: LoginItemEnv): P
     return applyLinuxAutostart(enabled, autostartFilePath(deps.env, deps.home), launchCommand(deps.target));
   }
   if (deps.platform === 'win32') {
-    deps.app.setLoginItemSettings({ openAtLogin: enabled, path: deps.target.execPath, args: [HIDDEN_ARG] });
-  } else {
-    deps.app.setLoginItemSettings({ openAtLogin: enabled });
+    // Unpackaged, execPath is electron.exe: the app path goes first, quoted (Electron's docs: "wrap paths in quotes").
+    const args = deps.target.isPackaged ? [HIDDEN_ARG] : [`"${deps.target.appPath}"`, HIDDEN_ARG];
+    deps.app.setLoginItemSettings({ openAtLogin: enabled, path: deps.target.execPath, args });
+    return 'set';
   }
+  if (!deps.target.isPackaged) {
+    return applyLoginFile(enabled, devLaunchAgentPath(deps.home), devLaunchAgentPlist(launchCommand(deps.target)));
+  }
+  deps.app.setLoginItemSettings({ openAtLogin: enabled });
   return 'set';
 }
