@@ -10,16 +10,15 @@
  * No shell is ever involved: `argv` is passed as an argument array.
  */
 import { spawn } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
 import { wrapperArgv, wrapperEnv } from './agent-wrapper';
 import { createBoundedLog, DEFAULT_MAX_LOG_BYTES } from './bounded-log';
 import { createLineSplitter, DEFAULT_MAX_LINE_CHARS } from './line-splitter';
 import { followOutput } from './output-follower';
 import { isSameProcess } from './process-identity';
+import { processTreeOps, terminateTree } from './process-tree';
 import { type ExitRecord, readExitRecord } from './run-folder';
 
 export const DEFAULT_STOP_GRACE_MS = 5000;
-const GROUP_POLL_MS = 50;
 /** How often an adopted run (not our child: no exit event) is checked for its exit record. */
 export const ADOPTED_POLL_MS = 250;
 
@@ -110,6 +109,8 @@ export function spawnAgentProcess(options: AgentProcessOptions): AgentProcess {
     env: wrapperEnv(options.env),
     detached: true,
     shell: false,
+    // Windows: a detached child gets a console window of its own unless hidden.
+    windowsHide: true,
     // The wrapper reads the prompt from this pipe; it writes nothing the runner must read.
     stdio: ['pipe', 'ignore', 'ignore'],
   });
@@ -189,61 +190,12 @@ export function adoptAgentProcess(options: AdoptOptions): AgentProcess {
   return { pid, exited, stop };
 }
 
-/**
- * True while a live (non-zombie) process of the group exists. Zombies count as
- * gone: where PID 1 does not reap orphans (some containers) a killed
- * grandchild stays a zombie forever, yet it holds nothing.
- */
-export async function groupAlive(pgid: number): Promise<boolean> {
-  try {
-    process.kill(-pgid, 0);
-  } catch (e) {
-    // EPERM means it exists but belongs to someone else: still alive.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  if (process.platform !== 'linux') return true;
-  return (await liveMembersFromProc(pgid)) > 0;
+/** True while a live member of the agent's process tree exists (its process group on Unix). */
+export function groupAlive(pgid: number): Promise<boolean> {
+  return processTreeOps().alive(pgid);
 }
 
-async function liveMembersFromProc(pgid: number): Promise<number> {
-  const entries = await readdir('/proc').catch(() => null);
-  if (!entries) return 1;
-  let live = 0;
-  await Promise.all(
-    entries
-      .filter((e) => /^\d+$/.test(e))
-      .map(async (pidDir) => {
-        const stat = await readFile(`/proc/${pidDir}/stat`, 'utf8').catch(() => '');
-        // "pid (comm) state ppid pgrp ..."; comm may hold spaces and parentheses, so parse after the last ')'.
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') live++;
-      }),
-  );
-  return live;
-}
-
-function signalGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    // ESRCH: the group is already gone.
-  }
-}
-
-/** SIGTERM the whole group, wait up to `graceMs` for it to vanish, then SIGKILL it. */
-export async function terminateGroup(pgid: number, graceMs: number): Promise<void> {
-  if (!(await groupAlive(pgid))) return;
-  signalGroup(pgid, 'SIGTERM');
-  if (await waitForGroupExit(pgid, graceMs)) return;
-  signalGroup(pgid, 'SIGKILL');
-  await waitForGroupExit(pgid, 5000);
-}
-
-async function waitForGroupExit(pgid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (await groupAlive(pgid)) {
-    if (Date.now() >= deadline) return false;
-    await new Promise((r) => setTimeout(r, GROUP_POLL_MS));
-  }
-  return true;
+/** Ends the agent's whole tree: SIGTERM, then SIGKILL after `graceMs` (taskkill /T, then /T /F, on Windows). */
+export function terminateGroup(pgid: number, graceMs: number): Promise<void> {
+  return terminateTree(pgid, graceMs);
 }

@@ -80,7 +80,7 @@ process.stdin.on('end', () => {
   delete env.ELECTRON_RUN_AS_NODE;
   let child;
   try {
-    child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', out, err], env });
+    child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', out, err], env, windowsHide: true });
   } catch (e) {
     finish({ code: null, signal: null, spawnError: e.message });
     return;

@@ -12,17 +12,52 @@ import type { Availability } from '../types';
 
 export const VERSION_TIMEOUT_MS = 10_000;
 
-/** The absolute path of an executable `binary`, or null. A name with a slash is taken as a path. */
-export async function resolveOnPath(binary: string, pathVar = process.env.PATH ?? ''): Promise<string | null> {
-  const candidates = binary.includes('/')
-    ? [isAbsolute(binary) ? binary : resolve(binary)]
+/** Windows' default PATHEXT, for an environment that lacks it. */
+const DEFAULT_PATHEXT = '.COM;.EXE;.BAT;.CMD';
+
+export interface LookupPlatform {
+  platform: NodeJS.Platform;
+  /** Windows: the extensions tried after a bare name (%PATHEXT%). */
+  pathExt?: string | undefined;
+}
+
+/**
+ * The names to try for `binary` in one directory: itself on Unix; on Windows
+ * also `binary` + each PATHEXT extension (`claude` is `claude.cmd` or
+ * `claude.exe` there), unless it already ends with one of them.
+ */
+export function candidateNames(binary: string, lookup: LookupPlatform): string[] {
+  if (lookup.platform !== 'win32') return [binary];
+  const exts = (lookup.pathExt || DEFAULT_PATHEXT)
+    .split(';')
+    .map((e) => e.trim())
+    .filter((e) => e.startsWith('.'));
+  if (exts.some((e) => binary.toLowerCase().endsWith(e.toLowerCase()))) return [binary];
+  return exts.map((e) => binary + e.toLowerCase());
+}
+
+/**
+ * The absolute path of an executable `binary`, or null. A name with a path
+ * separator is taken as a path. On Windows PATH is split on `;`, PATHEXT is
+ * honoured and X_OK means "exists" (Windows has no execute bit).
+ */
+export async function resolveOnPath(
+  binary: string,
+  pathVar = process.env.PATH ?? '',
+  lookup: LookupPlatform = { platform: process.platform, pathExt: process.env.PATHEXT },
+): Promise<string | null> {
+  const windows = lookup.platform === 'win32';
+  const hasSeparator = binary.includes('/') || (windows && binary.includes('\\'));
+  const names = candidateNames(binary, lookup);
+  const candidates = hasSeparator
+    ? names.map((name) => (isAbsolute(name) ? name : resolve(name)))
     : pathVar
-        .split(delimiter)
+        .split(windows ? ';' : delimiter)
         .filter(Boolean)
-        .map((dir) => join(dir, binary));
+        .flatMap((dir) => names.map((name) => join(dir, name)));
   for (const candidate of candidates) {
     try {
-      await access(candidate, constants.X_OK);
+      await access(candidate, windows ? constants.F_OK : constants.X_OK);
       if ((await stat(candidate)).isFile()) return candidate;
     } catch {
       // not here; try the next PATH entry
@@ -62,7 +97,7 @@ function readVersion(path: string, args: readonly string[], timeoutMs: number, p
     execFile(
       path,
       [...args],
-      { timeout: timeoutMs, env: { PATH: pathVar, HOME: process.env.HOME ?? '' }, maxBuffer: 64 * 1024 },
+      { timeout: timeoutMs, env: { PATH: pathVar, HOME: process.env.HOME ?? '' }, maxBuffer: 64 * 1024, windowsHide: true },
       (err, stdout, stderr) => {
         if (err) return reject(new Error(firstLine(stderr) || err.message));
         resolveVersion(firstLine(stdout) || firstLine(stderr));

@@ -43,6 +43,7 @@ export function spawnConversationProcess(options: ConversationProcessOptions): C
     env: options.env,
     detached: true,
     shell: false,
+    windowsHide: true,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const pid = child.pid;

@@ -50,7 +50,13 @@ export function runGit(args: readonly string[], options: { timeoutMs?: number } 
     execFile(
       'git',
       [...args],
-      { env: gitEnv(), timeout: options.timeoutMs ?? LOCAL_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' },
+      {
+        env: gitEnv(),
+        timeout: options.timeoutMs ?? LOCAL_TIMEOUT_MS,
+        maxBuffer: 16 * 1024 * 1024,
+        encoding: 'utf8',
+        windowsHide: true,
+      },
       (err, stdout, stderr) => {
         if (err) {
           const code = (err as NodeJS.ErrnoException & { code?: number | string }).code ?? null;
