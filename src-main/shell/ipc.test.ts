@@ -1,27 +1,28 @@
-import type { IpcMainEvent, IpcMainInvokeEvent } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
 import { REQUEST_NAMES } from '../api/contract';
 import type { ApiHandlers } from '../api/dispatch';
 import { appPage } from './app-page';
-import { ForeignSenderError, type IpcMainLike, registerIpcHandlers } from './ipc';
+import { ForeignSenderError, type IpcMainLike, type ReadyEvent, registerIpcHandlers, type SenderInfo } from './ipc';
 import { READY_CHANNEL, requestChannel } from './ipc-channels';
 import { createBridge, type IpcRendererLike } from './preload-bridge';
 
 const page = appPage({});
+/** The webContents a READY comes from. */
+const sender = { send() {}, isDestroyed: () => false };
 const APP_URL = `${page.url}#/sessions`;
 
 /** A fake ipcMain: records handlers; `invoke` plays a renderer call from a frame at `url`. */
 class FakeIpcMain implements IpcMainLike {
-  readonly handlers = new Map<string, (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown>();
-  readonly listeners = new Map<string, (event: IpcMainEvent, ...args: unknown[]) => void>();
-  handle(channel: string, listener: (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown) {
+  readonly handlers = new Map<string, (event: SenderInfo, ...args: unknown[]) => unknown>();
+  readonly listeners = new Map<string, (event: ReadyEvent, ...args: unknown[]) => void>();
+  handle(channel: string, listener: (event: SenderInfo, ...args: unknown[]) => unknown) {
     if (this.handlers.has(channel)) throw new Error(`second handler for ${channel}`);
     this.handlers.set(channel, listener);
   }
   removeHandler(channel: string) {
     this.handlers.delete(channel);
   }
-  on(channel: string, listener: (event: IpcMainEvent, ...args: unknown[]) => void) {
+  on(channel: string, listener: (event: ReadyEvent, ...args: unknown[]) => void) {
     this.listeners.set(channel, listener);
   }
   removeListener(channel: string) {
@@ -30,7 +31,7 @@ class FakeIpcMain implements IpcMainLike {
   async invoke(channel: string, args: unknown, frame: { url: string; parent: unknown } | null = { url: APP_URL, parent: null }) {
     const handler = this.handlers.get(channel);
     if (!handler) throw new Error(`No handler registered for '${channel}'`);
-    return handler({ senderFrame: frame } as unknown as IpcMainInvokeEvent, args);
+    return handler({ senderFrame: frame }, args);
   }
 }
 
@@ -126,9 +127,9 @@ describe('registerIpcHandlers', () => {
   it('passes READY on only from the app page', () => {
     const { ipcMain, onReady } = setup();
     const ready = ipcMain.listeners.get(READY_CHANNEL)!;
-    ready({ senderFrame: { url: 'https://evil.example/', parent: null } } as unknown as IpcMainEvent);
+    ready({ senderFrame: { url: 'https://evil.example/', parent: null }, sender });
     expect(onReady).not.toHaveBeenCalled();
-    ready({ senderFrame: { url: APP_URL, parent: null } } as unknown as IpcMainEvent);
+    ready({ senderFrame: { url: APP_URL, parent: null }, sender });
     expect(onReady).toHaveBeenCalledTimes(1);
   });
 
@@ -146,8 +147,7 @@ describe('preload bridge over the IPC handlers', () => {
     const rendererListeners = new Map<string, Set<(event: unknown, ...args: unknown[]) => void>>();
     const ipcRenderer: IpcRendererLike = {
       invoke: (channel, args) => ipcMain.invoke(channel, args) as Promise<unknown>,
-      send: (channel) =>
-        ipcMain.listeners.get(channel)?.({ senderFrame: { url: APP_URL, parent: null } } as unknown as IpcMainEvent),
+      send: (channel) => ipcMain.listeners.get(channel)?.({ senderFrame: { url: APP_URL, parent: null }, sender }),
       on(channel, listener) {
         if (!rendererListeners.has(channel)) rendererListeners.set(channel, new Set());
         rendererListeners.get(channel)!.add(listener);

@@ -4,23 +4,32 @@
  * frame other than the app's own top-level page is refused before its
  * arguments are even looked at. `ipcMain` is injected so tests pass a fake.
  */
-import type { IpcMainEvent, IpcMainInvokeEvent } from 'electron';
+import type { IpcMainEvent } from 'electron';
 import { REQUEST_NAMES } from '../api/contract';
 import { type ApiHandlers, dispatchRequest, type Reply } from '../api/dispatch';
 import type { AppPage } from './app-page';
 import { READY_CHANNEL, requestChannel } from './ipc-channels';
 
-/** The slice of Electron's ipcMain this module uses. */
-export interface IpcMainLike {
-  handle(channel: string, listener: (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown): void;
-  removeHandler(channel: string): void;
-  on(channel: string, listener: (event: IpcMainEvent, ...args: unknown[]) => void): unknown;
-  removeListener(channel: string, listener: (event: IpcMainEvent, ...args: unknown[]) => void): unknown;
-}
-
-/** What a sender check needs of an IPC event. */
+/** What a sender check needs of an IPC event (Electron's IpcMainInvokeEvent and IpcMainEvent both have it). */
 export interface SenderInfo {
   senderFrame: { url: string; parent: unknown } | null;
+}
+
+/** The READY signal's event: the sender check, and the webContents to deliver events to. */
+export interface ReadyEvent extends SenderInfo {
+  sender: Pick<IpcMainEvent['sender'], 'send' | 'isDestroyed'>;
+}
+
+/**
+ * The slice of Electron's ipcMain this module uses, with events narrowed to
+ * what it reads — Electron's ipcMain still fits (index.ts passes it, so the
+ * compiler checks that) and a test's fake events need no casts.
+ */
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: SenderInfo, ...args: unknown[]) => unknown): void;
+  removeHandler(channel: string): void;
+  on(channel: string, listener: (event: ReadyEvent, ...args: unknown[]) => void): unknown;
+  removeListener(channel: string, listener: (event: ReadyEvent, ...args: unknown[]) => void): unknown;
 }
 
 /** Only the app's own page, in the top frame (never an iframe inside it), may talk to main. */
@@ -38,7 +47,7 @@ export interface IpcRegistration {
   handlers: ApiHandlers;
   page: AppPage;
   /** The trusted page says it is listening (see event-outbox.ts). */
-  onReady(event: IpcMainEvent): void;
+  onReady(event: ReadyEvent): void;
   onInternalError?(name: string, err: unknown): void;
   onRefused?(channel: string, url: string): void;
 }
@@ -57,7 +66,7 @@ export function registerIpcHandlers(reg: IpcRegistration): () => void {
       return dispatchRequest(reg.handlers, name, args, { onInternalError: reg.onInternalError });
     });
   }
-  const ready = (event: IpcMainEvent) => {
+  const ready = (event: ReadyEvent) => {
     if (isTrustedSender(event, reg.page)) reg.onReady(event);
     else reg.onRefused?.(READY_CHANNEL, event.senderFrame?.url ?? '(no frame)');
   };

@@ -4,7 +4,7 @@
  * from the page, geolocation, …). The CSP header is added to the app's own
  * responses. One module, applied to every webContents the app creates.
  */
-import type { Session, WebContents } from 'electron';
+import type { Session, WebContents, WebRequest } from 'electron';
 import type { AppPage } from './app-page';
 import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from './csp';
 
@@ -37,7 +37,12 @@ export function cspHeaders(
   return { ...details.responseHeaders, 'Content-Security-Policy': [policy] };
 }
 
-export function hardenSession(session: Session, page: AppPage): void {
+/** The slice of a Session this module uses (Electron's own types; a test passes the typed fake). */
+export type SessionSlice = Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'> & {
+  webRequest: { onHeadersReceived(listener: Parameters<WebRequest['onHeadersReceived']>[0]): void };
+};
+
+export function hardenSession(session: SessionSlice, page: AppPage): void {
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.setPermissionCheckHandler(() => false);
   session.webRequest.onHeadersReceived((details, callback) => {

@@ -7,12 +7,11 @@ import { EventEmitter } from 'node:events';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { IpcMainInvokeEvent } from 'electron';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../core/config';
 import type { NightshiftCore } from '../core/core-api';
 import { silentLogger } from '../core/log';
-import type { IpcMainLike } from './ipc';
+import type { IpcMainLike, SenderInfo } from './ipc';
 
 vi.mock('electron', async () => (await import('./testing/fake-electron')).electronModule());
 const { FakeBrowserWindow, FakeNotification, FakeTray, resetFakeElectron } = await import('./testing/fake-electron');
@@ -39,8 +38,8 @@ afterEach(async () => {
 });
 
 class FakeIpcMain extends EventEmitter implements IpcMainLike {
-  readonly handlers = new Map<string, (event: IpcMainInvokeEvent, args: unknown) => unknown>();
-  handle(channel: string, fn: (event: IpcMainInvokeEvent, args: unknown) => unknown) {
+  readonly handlers = new Map<string, (event: SenderInfo, args: unknown) => unknown>();
+  handle(channel: string, fn: (event: SenderInfo, args: unknown) => unknown) {
     this.handlers.set(channel, fn);
   }
   removeHandler(channel: string) {
@@ -48,7 +47,7 @@ class FakeIpcMain extends EventEmitter implements IpcMainLike {
   }
   call(name: string, args: unknown) {
     const frame = { url: 'app://nightshift/index.html', parent: null };
-    return this.handlers.get(requestChannel(name))!({ senderFrame: frame } as unknown as IpcMainInvokeEvent, args);
+    return this.handlers.get(requestChannel(name))!({ senderFrame: frame }, args);
   }
 }
 

@@ -1,69 +1,20 @@
-import { EventEmitter } from 'node:events';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeClock } from '../core/clock';
 import { daemon, slot, snapshotOf } from './test-fixtures';
 
-const trays: FakeTray[] = [];
-class FakeTray extends EventEmitter {
-  destroyed = false;
-  images: string[] = [];
-  tooltips: string[] = [];
-  contextMenus: unknown[] = [];
-  popups = 0;
-  constructor(image: { path: string }) {
-    super();
-    this.images.push(image.path);
-    trays.push(this);
-  }
-  isDestroyed() {
-    return this.destroyed;
-  }
-  destroy() {
-    this.destroyed = true;
-  }
-  setImage(image: { path: string }) {
-    if (this.destroyed) throw new Error('Object has been destroyed');
-    this.images.push(image.path);
-  }
-  setToolTip(text: string) {
-    if (this.destroyed) throw new Error('Object has been destroyed');
-    this.tooltips.push(text);
-  }
-  setContextMenu(menu: unknown) {
-    if (this.destroyed) throw new Error('Object has been destroyed');
-    this.contextMenus.push(menu);
-  }
-  popUpContextMenu() {
-    this.popups++;
-  }
-}
-type FakeItem = { id: string; label?: string; click?: () => void };
-const builtMenus: FakeItem[][] = [];
-vi.mock('electron', () => ({
-  Tray: FakeTray,
-  Menu: {
-    buildFromTemplate: (template: FakeItem[]) => {
-      builtMenus.push(template);
-      return { template };
-    },
-  },
-  nativeImage: {
-    createFromPath: (path: string) => ({ path: path.split('/').pop(), setTemplateImage: vi.fn() }),
-  },
-}));
-
+vi.mock('electron', async () => (await import('./testing/fake-electron')).electronModule());
+const { FakeMenu, FakeTray, resetFakeElectron } = await import('./testing/fake-electron');
 const { TrayController } = await import('./tray');
 
 beforeEach(() => {
-  trays.length = 0;
-  builtMenus.length = 0;
+  resetFakeElectron();
 });
 
 function start(platform: 'linux' | 'darwin' | 'win32') {
   const clock = new FakeClock();
   const onAction = vi.fn();
   const controller = new TrayController({ platform, resourcesDir: '/res', clock, onAction, throttleMs: 500 });
-  return { controller, clock, onAction, tray: trays[0]! };
+  return { controller, clock, onAction, tray: FakeTray.all[0]! };
 }
 
 describe('TrayController', () => {
@@ -137,21 +88,21 @@ describe('TrayController', () => {
     const { controller, clock, onAction } = start('win32');
     controller.update(snapshotOf(daemon('local')));
     await clock.advance(500);
-    const menu = builtMenus.at(-1)!;
-    menu.find((i) => i.id === 'pause:local')!.click!();
-    menu.find((i) => i.id === 'start-at-login')!.click!();
+    const menu = FakeMenu.built.at(-1)!;
+    menu.click('pause:local');
+    menu.click('start-at-login');
     expect(onAction.mock.calls.map((c) => c[0])).toEqual([
       { type: 'pauseDaemon', name: 'local' },
       { type: 'setStartAtLogin', value: true },
     ]);
-    expect(menu.find((i) => i.id === 'daemon:local')!.click).toBeUndefined();
+    expect(menu.item('daemon:local')!.click).toBeUndefined();
   });
 
   it('never calls a destroyed tray, even with a render pending', async () => {
     const { controller, clock, tray } = start('linux');
     controller.update(snapshotOf(daemon('a', { slots: [slot('busy')] })));
     controller.update(snapshotOf(daemon('a', { state: 'error' })));
-    tray.destroyed = true; // e.g. destroyed by Electron during quit
+    tray.destroy(); // e.g. destroyed by Electron during quit
     await expect(clock.advance(1000)).resolves.toBeUndefined();
     controller.destroy();
     expect(clock.pendingTimers()).toBe(0);

@@ -1,44 +1,9 @@
-import { EventEmitter } from 'node:events';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
-// The real 'electron' module would try to download the binary: every test reaching it mocks it.
-const created: FakeWindow[] = [];
-class FakeContents extends EventEmitter {
-  openHandler: ((details: { url: string }) => { action: string }) | null = null;
-  setWindowOpenHandler(handler: (details: { url: string }) => { action: string }) {
-    this.openHandler = handler;
-  }
-}
-class FakeWindow extends EventEmitter {
-  webContents = new FakeContents();
-  destroyed = false;
-  loaded: string[] = [];
-  shown = 0;
-  constructor(readonly options: Electron.BrowserWindowConstructorOptions) {
-    super();
-    created.push(this);
-  }
-  loadURL(url: string) {
-    this.loaded.push(url);
-    return Promise.resolve();
-  }
-  isDestroyed() {
-    return this.destroyed;
-  }
-  isMinimized() {
-    return false;
-  }
-  restore() {}
-  show() {
-    this.shown++;
-  }
-  focus() {}
-  destroy() {
-    this.destroyed = true;
-    this.emit('closed');
-  }
-}
-vi.mock('electron', () => ({ BrowserWindow: FakeWindow }));
+// The real 'electron' module would try to download the binary: the typed fake stands in (testing/fake-electron.ts).
+vi.mock('electron', async () => (await import('./testing/fake-electron')).electronModule());
+const { FakeBrowserWindow, FakeSession } = await import('./testing/fake-electron');
+const created = FakeBrowserWindow.all;
 
 const { appPage } = await import('./app-page');
 const { DashboardWindow, dashboardWindowOptions } = await import('./window');
@@ -96,7 +61,15 @@ describe('DashboardWindow', () => {
     const reload = { preventDefault: vi.fn() };
     contents.emit('will-navigate', reload, 'app://nightshift/index.html#/tasks');
     expect(reload.preventDefault).not.toHaveBeenCalled();
-    expect(contents.openHandler?.({ url: 'https://example.com' })).toEqual({ action: 'deny' });
+    expect(
+      contents.openHandler?.({
+        url: 'https://example.com',
+        frameName: '',
+        features: '',
+        disposition: 'new-window',
+        referrer: { url: '', policy: 'no-referrer' },
+      }),
+    ).toEqual({ action: 'deny' });
     const webview = { preventDefault: vi.fn() };
     contents.emit('will-attach-webview', webview);
     expect(webview.preventDefault).toHaveBeenCalled();
@@ -131,25 +104,16 @@ describe('security', () => {
   });
 
   it('denies every permission request and check', () => {
-    let requestHandler: ((c: unknown, p: string, cb: (ok: boolean) => void) => void) | null = null;
-    let checkHandler: (() => boolean) | null = null;
-    const session = {
-      setPermissionRequestHandler: (h: typeof requestHandler) => {
-        requestHandler = h;
-      },
-      setPermissionCheckHandler: (h: typeof checkHandler) => {
-        checkHandler = h;
-      },
-      webRequest: { onHeadersReceived: vi.fn() },
-    };
-    hardenSession(session as unknown as Electron.Session, page);
+    const session = new FakeSession();
+    hardenSession(session, page);
     for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal']) {
       const callback = vi.fn();
-      requestHandler!(null, permission, callback);
+      // Electron calls it with (webContents, permission, callback, details); the handler looks at none of them.
+      Reflect.apply(session.requestHandler!, undefined, [null, permission, callback, {}]);
       expect(callback).toHaveBeenCalledWith(false);
     }
-    expect(checkHandler!()).toBe(false);
-    expect(session.webRequest.onHeadersReceived).toHaveBeenCalledTimes(1);
+    expect(Reflect.apply(session.checkHandler!, undefined, [null, 'media', 'app://nightshift', {}])).toBe(false);
+    expect(session.webRequest.listener).not.toBeNull();
   });
 
   it('adds the CSP header to the app page only: the dev policy for the dev server, the strict one otherwise', () => {

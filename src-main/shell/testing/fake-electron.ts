@@ -58,13 +58,14 @@ type AppSlice = Pick<
  */
 interface SharedState {
   calls: string[];
+  menus: FakeMenu[];
   trays: FakeTray[];
   windows: FakeBrowserWindow[];
   notifications: NotificationConstructorOptions[];
   world: FakeElectron | null;
 }
 const globalStore = globalThis as typeof globalThis & { __nightshiftFakeElectron?: SharedState };
-globalStore.__nightshiftFakeElectron ??= { calls: [], trays: [], windows: [], notifications: [], world: null };
+globalStore.__nightshiftFakeElectron ??= { calls: [], menus: [], trays: [], windows: [], notifications: [], world: null };
 const shared: SharedState = globalStore.__nightshiftFakeElectron;
 
 /** Records every call in order, so tests can check Electron's sequence rules (e.g. nothing before ready). */
@@ -195,8 +196,11 @@ export class FakeNativeImage implements Pick<NativeImage, 'setTemplateImage' | '
 }
 
 export class FakeMenu implements Pick<Menu, 'popup' | 'closePopup'> {
+  /** Every menu built, in order. */
+  static readonly built: FakeMenu[] = shared.menus;
   constructor(readonly template: MenuItemConstructorOptions[]) {
     fakeMenus.set(this, this);
+    FakeMenu.built.push(this);
   }
   popup(): void {}
   closePopup(): void {}
@@ -219,23 +223,42 @@ export class FakeTray extends EventEmitter implements TraySlice {
   image: string;
   tooltip = '';
   contextMenu: FakeMenu | null = null;
+  /** Histories, for "touched Electron only when something changed". */
+  readonly images: string[] = [];
+  readonly tooltips: string[] = [];
+  readonly contextMenus: (FakeMenu | null)[] = [];
+  popups = 0;
   private destroyed = false;
   constructor(image: NativeImage | string) {
     super();
     calls.push('new Tray');
     this.image = typeof image === 'string' ? image : (imagePaths.get(image) ?? '?');
+    this.images.push(this.image);
     FakeTray.all.push(this);
   }
+  /** Electron throws on a destroyed tray; so does the fake. */
+  private live(): void {
+    if (this.destroyed) throw new Error('Object has been destroyed');
+  }
   setImage(image: NativeImage | string): void {
+    this.live();
     this.image = typeof image === 'string' ? image : (imagePaths.get(image) ?? '?');
+    this.images.push(this.image);
   }
   setToolTip(toolTip: string): void {
+    this.live();
     this.tooltip = toolTip;
+    this.tooltips.push(toolTip);
   }
   setContextMenu(menu: Menu | null): void {
+    this.live();
     this.contextMenu = menu ? (fakeMenus.get(menu) ?? null) : null;
+    this.contextMenus.push(this.contextMenu);
   }
-  popUpContextMenu(): void {}
+  popUpContextMenu(): void {
+    this.live();
+    this.popups++;
+  }
   destroy(): void {
     calls.push('tray.destroy');
     this.destroyed = true;
@@ -271,6 +294,8 @@ export class FakeBrowserWindow extends EventEmitter implements WindowSlice {
   readonly webContents = new FakeWebContents();
   readonly loaded: string[] = [];
   visible = false;
+  /** How many times show() was called. */
+  shown = 0;
   private destroyed = false;
   constructor(readonly options: BrowserWindowConstructorOptions) {
     super();
@@ -290,6 +315,7 @@ export class FakeBrowserWindow extends EventEmitter implements WindowSlice {
   restore(): void {}
   show(): void {
     this.visible = true;
+    this.shown++;
   }
   focus(): void {}
   destroy(): void {
@@ -414,6 +440,7 @@ export interface FakeElectron {
 /** (Re)creates the world; call before importing the code under test. */
 export function resetFakeElectron(platform: NodeJS.Platform = 'linux', appPath = '/opt/nightshift'): FakeElectron {
   calls.length = 0;
+  FakeMenu.built.length = 0;
   FakeTray.all.length = 0;
   FakeBrowserWindow.all.length = 0;
   FakeNotification.shown.length = 0;
