@@ -44,15 +44,13 @@ describe('copilot --output-format json parser', () => {
     expect(limits.map((l) => l.resetAt)).toEqual([Date.UTC(2026, 10, 27, 9, 0, 0), NOW + 12 * 60_000, undefined]);
   });
 
-  it('a provider that cannot be reached: the retries are shown, the final error is not a rate limit', async () => {
+  it('a provider that cannot be reached: retries, then the error with its transport cause, not a rate limit', async () => {
     const events = await parse('copilot-provider-unreachable.jsonl');
     expect(ofType(events, 'output').filter((e) => /Retrying/.test(e.line))).toHaveLength(5);
-    expect(ofType(events, 'error')).toEqual([
-      {
-        type: 'error',
-        message: expect.stringMatching(/^Could not connect to local model provider at http:\/\/127\.0\.0\.1:9\/v1\./),
-      },
-    ]);
+    // Where (the CLI's message) and why (the transport's own words).
+    const [error] = ofType(events, 'error');
+    expect(error?.message).toMatch(/^Could not connect to local model provider at http:\/\/127\.0\.0\.1:9\/v1\./);
+    expect(error?.message).toMatch(/\(Failed native model HTTP request: .*\[ECONNREFUSED\]\)$/);
     expect(ofType(events, 'rate_limit')).toEqual([]);
   });
 });

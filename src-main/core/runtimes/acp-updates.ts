@@ -20,23 +20,34 @@ export interface AcpUpdateReader {
 
 export function createAcpUpdateReader(): AcpUpdateReader {
   let message = '';
+  /** How much of `message` was already shown as output lines. */
+  let shown = 0;
   let last = '';
   const titles = new Map<string, string>();
 
   const endMessage = (): AgentEvent[] => {
     const text = message.trim();
+    const rest = message.slice(shown);
     message = '';
+    shown = 0;
     if (!text) return [];
     last = text;
-    return [{ type: 'activity', kind: 'message', detail: clip(text) }, ...textOutput(text)];
+    return [{ type: 'activity', kind: 'message', detail: clip(text) }, ...textOutput(rest)];
   };
 
   return {
     onUpdate(update) {
       switch (update.sessionUpdate) {
-        case 'agent_message_chunk':
-          if (update.content.type === 'text') message += update.content.text;
-          return [];
+        case 'agent_message_chunk': {
+          if (update.content.type !== 'text') return [];
+          message += update.content.text;
+          // Whole lines are shown as they arrive: the run visibly makes progress (stall detection).
+          const end = message.lastIndexOf('\n');
+          if (end < shown) return [];
+          const lines = message.slice(shown, end).split('\n');
+          shown = end + 1;
+          return lines.flatMap(textOutput);
+        }
         case 'tool_call': {
           const title = update.title || update.toolCallId;
           titles.set(update.toolCallId, title);

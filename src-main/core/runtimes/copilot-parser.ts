@@ -23,6 +23,7 @@ const LIMIT_TYPES = new Set(['rate_limit', 'quota']);
 export function createCopilotStreamParser(now: () => number, knownSessionId?: string): CliStreamParser {
   let answer = '';
   let reportedSession: string | null = null;
+  let transportError: string | undefined;
   const resumeToken = (id: string | undefined): CliEvent[] => {
     if (!id || id === reportedSession) return [];
     reportedSession = id;
@@ -46,11 +47,20 @@ export function createCopilotStreamParser(now: () => number, knownSessionId?: st
           return textOutput(`tool: ${str(data.toolName) ?? '?'}`);
         case 'assistant.usage':
           return [{ type: 'usage', inputTokens: num(data.inputTokens) ?? 0, outputTokens: num(data.outputTokens) ?? 0 }];
-        case 'session.info':
-          // "Response was interrupted due to a server error. Retrying..." — shown, not an error.
-          return textOutput(str(data.message) ?? '');
+        case 'session.info': {
+          const text = str(data.message) ?? '';
+          // e.g. "Response was interrupted due to a server error. Retrying...".
+          return textOutput(text);
+        }
+        case 'model.call_final_result':
+          if (data.result === 'success') transportError = undefined;
+          return [];
+        case 'model.call_failure':
+          // The transport's own words ("… Connection refused (os error 111) [ECONNREFUSED]"), for the error that follows.
+          if (data.failureKind === 'transport') transportError = unquote(str(data.errorMessage));
+          return [];
         case 'session.error':
-          return errorEvents(data, now);
+          return errorEvents(data, now, transportError);
         case 'result': {
           const events = resumeToken(str(msg.sessionId));
           if (msg.exitCode === 0) events.push({ type: 'result', text: answer.trim() });
@@ -63,8 +73,10 @@ export function createCopilotStreamParser(now: () => number, knownSessionId?: st
   };
 }
 
-function errorEvents(data: Record<string, unknown>, now: () => number): CliEvent[] {
-  const message = (str(data.message) ?? 'Copilot CLI reported an error').trim();
+function errorEvents(data: Record<string, unknown>, now: () => number, transportError?: string): CliEvent[] {
+  const reported = (str(data.message) ?? 'Copilot CLI reported an error').trim();
+  // "Could not connect to local model provider …" says where, the transport says why: keep both.
+  const message = transportError && data.errorType === 'query' ? `${reported} (${transportError})` : reported;
   const events: CliEvent[] = [];
   const type = str(data.errorType) ?? '';
   if (LIMIT_TYPES.has(type)) {
@@ -74,4 +86,8 @@ function errorEvents(data: Record<string, unknown>, now: () => number): CliEvent
   }
   events.push({ type: 'error', message });
   return events;
+}
+
+function unquote(text: string | undefined): string | undefined {
+  return text?.replace(/^"(.*)"$/s, '$1');
 }
