@@ -2,9 +2,9 @@
  * GitHub Copilot CLI (`copilot`, @github/copilot 1.0.x): non-interactive
  * `--prompt=<text>` with `--output-format json` (JSONL). A new session gets
  * an id we choose (`--session-id=<uuid>`, so it is known before the run
- * ends); `--resume=<id>` continues it. `--allow-all-tools` is what the CLI
- * requires for non-interactive runs; file access stays limited to the
- * working directory (the CLI's path verification is left on).
+ * ends); `--resume=<id>` continues it. `--allow-all-tools` (every tool,
+ * shell included, without asking) is what the CLI requires for
+ * non-interactive runs; its file-path verification is left on.
  */
 import { randomUUID } from 'node:crypto';
 import type { AgentRuntime } from '../types';
