@@ -4,7 +4,8 @@
  * takes `--config FILE` or builds one from `--agent`.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { resolveCommandPaths } from './command-paths';
 import { type NightshiftConfigInput, type ParsedConfig, parseConfig, parseConfigText } from './config';
 
 export const CONFIG_FILE_NAME = 'nightshift.json';
@@ -37,7 +38,24 @@ export async function loadConfigFile(path: string): Promise<ParsedConfig> {
   } catch (err) {
     throw new Error(`cannot read config ${path}: ${(err as Error).message}`);
   }
-  return parseConfigText(text, path);
+  const parsed = parseConfigText(text, path);
+  await resolveRuntimePaths(parsed, dirname(resolve(path)));
+  return parsed;
+}
+
+/**
+ * A config's relative paths mean "beside this file": `command` words (see
+ * command-paths.ts) and a CLI runtime's `binary` when it has a slash. Done
+ * once here, so no agent ever resolves them against its task's workspace.
+ */
+async function resolveRuntimePaths(parsed: ParsedConfig, configDir: string): Promise<void> {
+  for (const daemon of parsed.config.daemons) {
+    const runtime = daemon.runtime;
+    if (runtime.kind === 'command') runtime.command = await resolveCommandPaths(runtime.command, configDir);
+    else if (runtime.binary && !isAbsolute(runtime.binary) && runtime.binary.includes('/')) {
+      runtime.binary = resolve(configDir, runtime.binary);
+    }
+  }
 }
 
 /** Loads `path`, writing {@link defaultConfig} there first when it does not exist. */

@@ -4,6 +4,7 @@
  * stderr and an exit code: 2 for bad usage or configuration, 1 otherwise.
  */
 import { CommanderError } from 'commander';
+import { ApiCallError } from '../api/dispatch';
 import { CliError } from './commands/cli-error';
 import { buildProgram } from './commands/program';
 
@@ -18,6 +19,11 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) {
       // --help / --version, or a usage error commander already printed.
       return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof ApiCallError && err.code === 'bad_request') {
+      // The instance (or the offline core) refused a value we passed on: bad usage.
+      process.stderr.write(`nightshift: ${err.message}\n`);
+      return 2;
     }
     if (err instanceof CliError) {
       process.stderr.write(`nightshift: ${err.message}\n`);

@@ -159,17 +159,37 @@ describe('nightshift CLI (end to end)', () => {
     expect(badStatus.code).toBe(2);
     expect(badStatus.stderr).toMatch(/--status must be one of todo, in_progress/);
 
-    // A pause set while nothing runs persists into the next run: the queued task must wait.
+    // Nothing has run here: no daemon is known, and none is invented.
+    const ghost = await cli(['pause', 'local', '--data-dir', dataDir]);
+    expect(ghost.code).toBe(1);
+    expect(ghost.stderr).toMatch(/no daemon named "local"/);
+    expect(await cliJson<Snapshot>(['status', '--data-dir', dataDir])).toMatchObject({ live: false, daemons: [] });
+
+    const agentLog = join(dir, 'agents.jsonl');
+    const config = await writeFixtureConfig(dir, { agentLog, maxConcurrent: 1 });
+    const first = await run(['--config', config]);
+    await waitFor(async () => (await tasks())[0]!.status === 'done', 30_000, 'the first task done');
+    first.child.kill('SIGTERM');
+    expect((await first.exited).code).toBe(0);
+
+    // Offline, the configured daemon is stopped (never "running"); a pause set now persists into the next run.
+    expect((await cliJson<Snapshot>(['status', '--data-dir', dataDir])).daemons).toMatchObject([
+      { name: 'local', state: 'stopped', paused: false },
+    ]);
     expect((await cli(['pause', 'local', '--data-dir', dataDir])).code).toBe(0);
     expect((await cliJson<Snapshot>(['status', '--data-dir', dataDir])).daemons[0]).toMatchObject({
       name: 'local',
+      state: 'stopped',
       paused: true,
     });
-    const agentLog = join(dir, 'agents.jsonl');
-    const config = await writeFixtureConfig(dir, { agentLog, maxConcurrent: 1 });
+    const human = await cliOk(['status', '--data-dir', dataDir]);
+    expect(human).toMatch(/^local\s+stopped \(paused\)/m);
+    await cliOk(['task', 'add', 'queued while paused', '--data-dir', dataDir]);
     await run(['--config', config]);
     await new Promise((r) => setTimeout(r, 800));
-    expect((await tasks())[0]!.status).toBe('todo');
+    const waiting = (await tasks())[0]!;
+    expect(waiting).toMatchObject({ status: 'todo', blocked: expect.stringMatching(/^daemon paused \(local/) });
+    expect(await cliOk(['tasks', '--data-dir', dataDir])).toMatch(/todo .*daemon paused \(local/);
     await cliOk(['wake', '--data-dir', dataDir]);
     await waitFor(async () => (await tasks())[0]!.status === 'done', 30_000, 'the task done after wake');
   });

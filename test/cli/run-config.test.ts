@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,5 +76,42 @@ describe('resolveRunConfig', () => {
   it('refuses an unparsable or empty --agent with the reason', async () => {
     expect((await usageError(resolveRunConfig({ agent: ['node "oops'] }))).message).toMatch(/--agent: unterminated double quote/);
     expect((await usageError(resolveRunConfig({ agent: ['   '] }))).message).toMatch(/--agent: the command is empty/);
+  });
+
+  it('--agent: relative paths resolve against the shell cwd once, at start (never the task workspace)', async () => {
+    const shell = join(dir, 'shell');
+    await mkdir(join(shell, 'bin'), { recursive: true });
+    await writeFile(join(shell, 'agent.js'), '');
+    const { config } = await resolveRunConfig({ agent: ['node agent.js --model x missing.js ./bin/run'], cwd: shell });
+    expect(config.daemons[0]!.runtime).toMatchObject({
+      // `node` is a PATH lookup; agent.js exists beside the shell; options and words naming nothing there stay as is.
+      command: ['node', join(shell, 'agent.js'), '--model', 'x', 'missing.js', './bin/run'],
+    });
+    const program = await resolveRunConfig({ agent: ['./bin/agent.sh {prompt}'], cwd: shell });
+    expect(program.config.daemons[0]!.runtime).toMatchObject({ command: [join(shell, 'bin', 'agent.sh'), '{prompt}'] });
+  });
+
+  it("a config's relative command and binary resolve against the config file's folder", async () => {
+    const folder = join(dir, 'project');
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, 'agent.js'), '');
+    const path = join(folder, 'nightshift.json');
+    await writeFile(
+      path,
+      JSON.stringify({
+        daemons: [
+          { name: 'a', source: { kind: 'local' }, runtime: { kind: 'command', command: ['node', 'agent.js'] } },
+          { name: 'b', source: { kind: 'local' }, runtime: { kind: 'claude', binary: 'tools/claude' } },
+          { name: 'c', source: { kind: 'local' }, runtime: { kind: 'codex', binary: 'codex' } },
+        ],
+      }),
+    );
+    // Given relative to a different cwd: the file's folder still wins.
+    const { config } = await resolveRunConfig({ config: path, cwd: dir });
+    expect(config.daemons.map((d) => d.runtime)).toMatchObject([
+      { command: ['node', join(folder, 'agent.js')] },
+      { binary: join(folder, 'tools', 'claude') },
+      { binary: 'codex' },
+    ]);
   });
 });

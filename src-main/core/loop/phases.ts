@@ -130,7 +130,8 @@ async function finishOne(ctx: LoopContext, session: SessionRow): Promise<void> {
   ctx.sessions.transition(session.id, failed ? 'finished_failed' : 'finished', { cleanupPending: false });
   if (session.outcome === 'done')
     ctx.notice({ kind: 'task_done', title: `Done: ${session.taskTitle}`, body: lastLine(session.result ?? '') });
-  if (failed) ctx.notice({ kind: 'task_failed', title: `Failed: ${session.taskTitle}`, body: lastLine(session.result ?? '') });
+  // A failure's first line says what went wrong; later lines are detail (stderr tail, stack).
+  if (failed) ctx.notice({ kind: 'task_failed', title: `Failed: ${session.taskTitle}`, body: firstLine(session.result ?? '') });
 }
 
 /** Phase 4: tasks in review — approved, cancelled, deleted, or rejected with a reason to resume on. */
@@ -195,5 +196,14 @@ function closeTaskGone(ctx: LoopContext, session: SessionRow, task: Task | null)
 
 function lastLine(text: string): string {
   const line = text.trim().split('\n').pop() ?? '';
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+}
+
+function firstLine(text: string): string {
+  const line =
+    text
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? '';
   return line.length > 200 ? `${line.slice(0, 199)}…` : line;
 }

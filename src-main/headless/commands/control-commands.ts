@@ -3,6 +3,8 @@
  * pause, wake, approve, reject, cancel. Each one is a single contract request
  * (see instance-access.ts for how it reaches the core).
  */
+
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { LocalTask } from '../../api/contract';
 import type { ApiClient } from '../../api/dispatch';
@@ -10,8 +12,10 @@ import { createStreamLogger } from '../../core/log';
 import { TASK_STATUSES, type TaskStatus } from '../../core/types';
 import { resolveDataDir } from '../data-dir';
 import { CliError, EXIT_USAGE } from './cli-error';
-import { formatSessions, formatSnapshot, formatTasks, formatTicks } from './format';
+import { formatSessions, formatSessionTimelines, formatTasks, formatTicks, outputWidth } from './format';
 import { type AccessOptions, accessInstance } from './instance-access';
+import { sessionJson, taskJson } from './json-output';
+import { formatSnapshot } from './status-format';
 
 interface Output {
   out(text: string): void;
@@ -86,7 +90,15 @@ export function registerControlCommands(program: Command): void {
         const added = await withApi(
           opts.dataDir,
           'database',
-          (api) => api.addTask({ prompt, title: opts.title, cwd: opts.cwd, queue: opts.queue, runtime: opts.runtime }),
+          (api) =>
+            api.addTask({
+              prompt,
+              title: opts.title,
+              // Relative to where the user typed it, not to the instance's own cwd.
+              cwd: opts.cwd === undefined ? undefined : resolve(opts.cwd),
+              queue: opts.queue,
+              runtime: opts.runtime,
+            }),
           { create: true },
         );
         // Only the id on stdout, so that `id=$(nightshift task add ...)` works.
@@ -105,7 +117,7 @@ export function registerControlCommands(program: Command): void {
       const tasks = await withApi(opts.dataDir, 'database', (api) =>
         api.listTasks({ status: opts.status ? [opts.status] : undefined, queue: opts.queue }),
       );
-      stdio.out(opts.json ? JSON.stringify(tasks, null, 2) : formatTasks(tasks));
+      stdio.out(opts.json ? JSON.stringify(tasks.map(taskJson), null, 2) : formatTasks(tasks, { width: outputWidth() }));
     });
 
   program
@@ -113,15 +125,18 @@ export function registerControlCommands(program: Command): void {
     .description('list agent sessions (one per task run)')
     .option('--json', 'print JSON for scripts')
     .option('--daemon <name>', 'only this daemon')
-    .option('--events', "with --json: include each session's event timeline")
+    .option('--events', "each session's event timeline (a readable timeline; with --json an events array)")
     .option(...dataDirOption)
     .action(async (opts: { json?: boolean; daemon?: string; events?: boolean; dataDir?: string }) => {
-      const result = await withApi(opts.dataDir, 'database', async (api) => {
+      const { sessions, timelines } = await withApi(opts.dataDir, 'database', async (api) => {
         const sessions = await api.listSessions({ daemon: opts.daemon });
-        if (!opts.events) return sessions;
-        return Promise.all(sessions.map(async (s) => ({ ...s, events: await api.getSessionEvents({ sessionId: s.id }) })));
+        if (!opts.events) return { sessions, timelines: null };
+        const events = await Promise.all(sessions.map((s) => api.getSessionEvents({ sessionId: s.id })));
+        return { sessions, timelines: sessions.map((s, i) => ({ ...s, events: events[i]! })) };
       });
-      stdio.out(opts.json ? JSON.stringify(result, null, 2) : formatSessions(result, Date.now()));
+      if (opts.json) stdio.out(JSON.stringify((timelines ?? sessions).map(sessionJson), null, 2));
+      else if (timelines) stdio.out(formatSessionTimelines(timelines, { width: outputWidth() }));
+      else stdio.out(formatSessions(sessions, Date.now()));
     });
 
   program
@@ -131,7 +146,7 @@ export function registerControlCommands(program: Command): void {
     .option(...dataDirOption)
     .action(async (opts: { json?: boolean; dataDir?: string }) => {
       const snapshot = await withApi(opts.dataDir, 'database', (api) => api.getSnapshot({}));
-      stdio.out(opts.json ? JSON.stringify(snapshot, null, 2) : formatSnapshot(snapshot));
+      stdio.out(opts.json ? JSON.stringify(snapshot, null, 2) : formatSnapshot(snapshot, { width: outputWidth() }));
     });
 
   program
@@ -167,7 +182,7 @@ export function registerControlCommands(program: Command): void {
           else await (verb === 'pause' ? api.pauseAll({}) : api.wakeAll({}));
           return api.getSnapshot({});
         });
-        stdio.out(formatSnapshot(snapshot));
+        stdio.out(formatSnapshot(snapshot, { width: outputWidth() }));
       });
   }
 

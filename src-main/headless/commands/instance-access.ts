@@ -12,7 +12,6 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ApiClient, createApiClient, dispatchRequest } from '../../api/dispatch';
 import { type NightshiftConfig, parseConfig } from '../../core/config';
-import { agentShorthandConfig } from '../../core/config-file';
 import { configWithoutSecrets } from '../../core/config-secrets';
 import { createCore } from '../../core/create-core';
 import type { Logger } from '../../core/log';
@@ -111,7 +110,7 @@ async function lastRunConfig(dataDir: string): Promise<NightshiftConfig> {
     const text = await readFile(join(dataDir, RUN_CONFIG_FILE_NAME), 'utf8');
     return parseConfig(JSON.parse(text), RUN_CONFIG_FILE_NAME).config;
   } catch {
-    // A database without a saved config (e.g. made by the tray app): the local queue is all we can assume.
-    return parseConfig(agentShorthandConfig(['true'])).config;
+    // No run has saved its config here: no daemon is known, and none is invented.
+    return { daemons: [] };
   }
 }

@@ -1,6 +1,7 @@
 /** The `nightshift` command tree; cli.ts only runs it. */
 import { Command } from 'commander';
 import { registerControlCommands } from './control-commands';
+import { registerDashboardCommand } from './dashboard-command';
 import { registerRunCommand } from './run';
 
 export function buildProgram(version: string): Command {
@@ -10,5 +11,6 @@ export function buildProgram(version: string): Command {
     .showHelpAfterError('(add --help for usage)');
   registerRunCommand(program);
   registerControlCommands(program);
+  registerDashboardCommand(program);
   return program;
 }

@@ -3,6 +3,8 @@
  * `--agent "CMD ARGS"` (one daemon on the local queue with a command runtime).
  * Every failure here is a usage error (exit 2) raised before anything starts.
  */
+
+import { resolveCommandPaths } from '../../core/command-paths';
 import { type ParsedConfig, parseConfig } from '../../core/config';
 import { agentShorthandConfig, loadConfigFile } from '../../core/config-file';
 import { ValidationError } from '../../core/errors';
@@ -16,6 +18,8 @@ export interface RunConfigOptions {
   /** Words after `--`: the agent command as argv, no splitting. */
   agentArgv?: string[];
   maxConcurrent?: number;
+  /** What relative paths in the agent command are relative to (default: process.cwd()). */
+  cwd?: string;
 }
 
 export const NO_CONFIG_HELP = [
@@ -40,7 +44,11 @@ export async function resolveRunConfig(options: RunConfigOptions): Promise<Parse
       }
       return await loadConfigFile(options.config);
     }
-    if (agentArgv) return parseConfig(agentShorthandConfig(agentArgv, options.maxConcurrent ?? 1), '--agent');
+    if (agentArgv) {
+      // Relative paths mean the shell's cwd, where the user typed them (never the task's workspace).
+      const resolved = await resolveCommandPaths(agentArgv, options.cwd ?? process.cwd());
+      return parseConfig(agentShorthandConfig(resolved, options.maxConcurrent ?? 1), '--agent');
+    }
   } catch (err) {
     if (err instanceof CliError) throw err;
     // ValidationError (names the key) and unreadable files: both mean nothing may start.

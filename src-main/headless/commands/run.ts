@@ -6,8 +6,6 @@
  * gracefully: agents get SIGTERM and a grace period, their sessions stay
  * resumable for the next start, and the process exits 0.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { dispatchRequest, type Reply } from '../../api/dispatch';
 import type { NightshiftCore } from '../../core/core-api';
@@ -20,6 +18,7 @@ import { ensurePrivateDataDir, removePidFile, resolveDataDir, writePidFile } fro
 import { CliError } from './cli-error';
 import { saveRunConfig } from './instance-access';
 import { resolveRunConfig } from './run-config';
+import { chooseDashboardPort, type RunningDashboard, startRunDashboard } from './run-dashboard';
 
 /** How long running agents get between SIGTERM and SIGKILL on shutdown. */
 export const AGENT_GRACE_MS = 5_000;
@@ -57,7 +56,11 @@ export function registerRunCommand(program: Command): void {
     )
     .option('--max-concurrent <n>', 'with --agent: agents at once (default 1)', positiveInt('--max-concurrent', 64))
     .option('--dashboard', 'also serve the dashboard on 127.0.0.1 (prints its URL with the access token)')
-    .option('--port <n>', 'with --dashboard: the port (default: a free one)', positiveInt('--port', 65_535))
+    .option(
+      '--port <n>',
+      "with --dashboard: the port (default: the last run's when free, else a free one)",
+      positiveInt('--port', 65_535),
+    )
     .addOption(new Option('--log-level <level>', 'stderr log level').choices(['debug', 'info', 'warn', 'error']).default('info'))
     .action(async (agentArgv: string[], opts: RunOptions) => {
       await runForeground(agentArgv, opts);
@@ -81,6 +84,8 @@ async function runForeground(agentArgv: string[], opts: RunOptions): Promise<voi
 
   const dataDir = resolveDataDir(opts.dataDir);
   await ensurePrivateDataDir(dataDir);
+  // A busy --port ends here: one line, exit 1, nothing locked or started.
+  const dashboardPort = opts.dashboard ? await chooseDashboardPort(dataDir, opts.port) : null;
 
   // Requests that arrive while the core is still opening get a clear "try again".
   let core: NightshiftCore | null = null;
@@ -116,9 +121,26 @@ async function runForeground(agentArgv: string[], opts: RunOptions): Promise<voi
     throw err;
   }
   const running = core;
-  running.on('notice', (notice) => logger.log('info', `notice[${notice.daemon}]`, `${notice.title}: ${notice.body}`));
+  // "Failed: <title>: <first line of the reason>" — the line a user scans the log for.
+  running.on('notice', (notice) =>
+    logger.log(notice.kind === 'task_failed' ? 'warn' : 'info', `daemon[${notice.daemon}]`, `${notice.title}: ${notice.body}`),
+  );
+  await logOverrides(running, logger);
 
-  const dashboard = opts.dashboard ? await startDashboard(running, opts.port, logger) : null;
+  let dashboard: RunningDashboard | null = null;
+  if (dashboardPort !== null) {
+    try {
+      dashboard = await startRunDashboard(running, dataDir, dashboardPort, logger);
+    } catch (err) {
+      await control.close();
+      await running.stop({ agentGraceMs: AGENT_GRACE_MS });
+      await removePidFile(dataDir);
+      lock.release();
+      throw err;
+    }
+    // stdout, not the log: this is the one line a person (or a script) needs.
+    process.stdout.write(`dashboard: ${dashboard.url}\n`);
+  }
   const names = config.daemons.map((d) => d.name).join(', ');
   logger.log('info', SCOPE, `running ${config.daemons.length} daemon(s) [${names}] on ${dataDir} (pid ${process.pid})`);
 
@@ -150,30 +172,16 @@ async function runForeground(agentArgv: string[], opts: RunOptions): Promise<voi
   });
 }
 
-async function startDashboard(
-  core: NightshiftCore,
-  port: number | undefined,
-  logger: Logger,
-): Promise<{ close(): Promise<void> }> {
-  // Loaded only when asked for: plain `run` does not pay for the HTTP/WebSocket server.
-  const { startDashboardServer } = await import('../dashboard/server');
-  const rendererDir = join(packageRoot(), 'out', 'renderer');
-  if (!existsSync(join(rendererDir, 'index.html'))) {
-    logger.log('warn', SCOPE, `no built dashboard in ${rendererDir}; run "npx electron-vite build" first`);
+/** Each tuning value saved from the dashboard that overrides the config file, once at start. */
+async function logOverrides(core: NightshiftCore, logger: Logger): Promise<void> {
+  const settings = await core.handlers.getSettings({});
+  for (const daemon of settings.daemons) {
+    for (const key of daemon.overridden) {
+      logger.log(
+        'info',
+        SCOPE,
+        `daemon "${daemon.name}": ${key} ${String(daemon[key])} (saved from the dashboard) overrides the config's ${String(daemon.configured[key])}`,
+      );
+    }
   }
-  const server = await startDashboardServer({ core, rendererDir, port, logger });
-  // stdout, not the log: this is the one line a person (or a script) needs.
-  process.stdout.write(`dashboard: ${server.url}\n`);
-  return server;
-}
-
-/** The checkout or installed package this file runs from (out/main/cli.js or src-main/headless/commands/run.ts). */
-function packageRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) return resolve(__dirname, '..', '..');
-    dir = parent;
-  }
-  return dir;
 }

@@ -1,0 +1,41 @@
+/**
+ * `nightshift dashboard [--new-token]`: the dashboard's address for this data
+ * dir, and rotating its token. The token outlives runs (dashboard-token.ts);
+ * rotating it locks out every browser holding the old one from the next
+ * `nightshift run` on.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { readControlSecret } from '../control/secret';
+import { dashboardTokenPath, readDashboardToken, writeNewDashboardToken } from '../dashboard-token';
+import { ensurePrivateDataDir, resolveDataDir } from '../data-dir';
+import { CliError } from './cli-error';
+import { DASHBOARD_PORT_FILE_NAME } from './run-dashboard';
+
+export function registerDashboardCommand(program: Command): void {
+  program
+    .command('dashboard')
+    .description("print the dashboard's URL (the token lives as long as the data dir); --new-token replaces the token")
+    .option('--new-token', 'write a new token: the old one stops working from the next "nightshift run"')
+    .option('--data-dir <dir>', 'data directory (default: $NIGHTSHIFT_HOME or the platform app data dir)')
+    .action(async (opts: { newToken?: boolean; dataDir?: string }) => {
+      const dataDir = resolveDataDir(opts.dataDir);
+      let token: string | null;
+      if (opts.newToken) {
+        await ensurePrivateDataDir(dataDir);
+        token = await writeNewDashboardToken(dataDir);
+        process.stderr.write(`new dashboard token written to ${dashboardTokenPath(dataDir)}\n`);
+        if ((await readControlSecret(dataDir)) !== null) {
+          process.stderr.write('a running instance keeps accepting the old token until it restarts\n');
+        }
+      } else {
+        token = await readDashboardToken(dataDir);
+        if (token === null) {
+          throw new CliError(`no dashboard token in ${dataDir} yet; "nightshift run --dashboard" creates one`);
+        }
+      }
+      const port = (await readFile(join(dataDir, DASHBOARD_PORT_FILE_NAME), 'utf8').catch(() => '')).trim();
+      process.stdout.write(port ? `http://127.0.0.1:${port}/?token=${token}\n` : `token: ${token}\n`);
+    });
+}
