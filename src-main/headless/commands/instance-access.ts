@@ -111,6 +111,6 @@ async function lastRunConfig(dataDir: string): Promise<NightshiftConfig> {
     return parseConfig(JSON.parse(text), RUN_CONFIG_FILE_NAME).config;
   } catch {
     // No run has saved its config here: no daemon is known, and none is invented.
-    return { daemons: [] };
+    return { daemons: [], workspaceRoots: [] };
   }
 }
