@@ -202,7 +202,13 @@ export class RuntimePool {
       if (!entry.cancelFlush) {
         entry.cancelFlush = this.options.clock.setTimer(() => {
           entry.cancelFlush = null;
-          if (this.entries.has(entry.sessionId)) this.options.sessions.setLastOutput(entry.sessionId, entry.output);
+          if (!this.entries.has(entry.sessionId)) return;
+          try {
+            this.options.sessions.setLastOutput(entry.sessionId, entry.output);
+          } catch (err) {
+            // A timer has no caller to throw to; a failing database is reported by the loop's next write.
+            this.options.logger.log('warn', `pool[${this.options.daemon}]`, `could not save output: ${String(err)}`);
+          }
         }, OUTPUT_FLUSH_MS);
       }
       return;

@@ -20,8 +20,10 @@ import { SessionStore } from './sessions/session-store';
 import { OPEN_STATES } from './sessions/transitions';
 import { daemonSnapshot } from './snapshot';
 import { LocalTaskQueue } from './sources/local-queue';
+import { backupIfDue } from './store/backup';
 import type { Db } from './store/db';
 import { StateStore } from './store/state-store';
+import { DOCTOR_HINT, isStorageFault } from './store/storage-fault';
 import { TickLog } from './store/tick-log';
 import { type RouteTarget, whyNoDaemonTakes } from './task-routing';
 import { type Clock, type Snapshot, type TaskSource, TUNING_KEYS, type TuningKey } from './types';
@@ -32,6 +34,8 @@ import { workspaceRootFor } from './workspace/root';
 export const SESSION_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 export const PRUNE_EVERY_MS = 60 * 60 * 1000;
 const SNAPSHOT_THROTTLE_MS = 150;
+/** How often the daily backup checks whether today's file exists. */
+export const BACKUP_CHECK_MS = 60 * 60 * 1000;
 
 export interface SupervisorOptions {
   db: Db;
@@ -59,8 +63,11 @@ export class Supervisor implements NightshiftCore {
   private readonly events = new EventEmitter();
   private cancelSnapshot: (() => void) | null = null;
   private cancelPrune: (() => void) | null = null;
+  private cancelBackup: (() => void) | null = null;
   private started = false;
   private stopped = false;
+  /** Set once the database failed; the loops are halted from then on. */
+  storageFault: string | null = null;
 
   constructor(private readonly options: SupervisorOptions) {
     const { db, clock, logger, dataDir } = options;
@@ -102,6 +109,7 @@ export class Supervisor implements NightshiftCore {
         onChange: () => this.snapshotSoon(),
         onTick: (tick) => this.emit('tick', tick),
         onNotice: (notice) => this.emit('notice', notice),
+        onStorageFault: (err) => this.onStorageFault(err),
       });
       this.daemons.set(config.name, { config, loop, source });
     }
@@ -127,6 +135,7 @@ export class Supervisor implements NightshiftCore {
     });
     for (const { session, run } of adopt) this.daemons.get(session.daemon)?.loop.pool.adopt(session, run);
     this.prune();
+    await this.backup();
     for (const { loop } of this.daemons.values()) loop.start();
     this.snapshotSoon();
   }
@@ -136,7 +145,10 @@ export class Supervisor implements NightshiftCore {
     this.stopped = true;
     this.cancelSnapshot?.();
     this.cancelPrune?.();
-    const stops = Promise.all([...this.daemons.values()].map(({ loop }) => loop.stop()));
+    this.cancelBackup?.();
+    // After a storage fault the agents' outcomes could not be recorded: leave them running for the next start to adopt.
+    const keepAgents = this.storageFault !== null;
+    const stops = Promise.all([...this.daemons.values()].map(({ loop }) => loop.stop({ keepAgents })));
     // Agents get SIGTERM then SIGKILL from their runtime; this bound only
     // keeps a wedged source from holding the quit forever.
     const bound = (options.agentGraceMs ?? 5_000) + 10_000;
@@ -244,7 +256,14 @@ export class Supervisor implements NightshiftCore {
     if (this.cancelSnapshot || this.stopped) return;
     this.cancelSnapshot = this.options.clock.setTimer(() => {
       this.cancelSnapshot = null;
-      if (!this.stopped) this.emit('snapshot', this.snapshot());
+      if (this.stopped || this.storageFault) return;
+      try {
+        this.emit('snapshot', this.snapshot());
+      } catch (err) {
+        // A timer has no caller to throw to: a failing database must not take the process down.
+        if (isStorageFault(err)) this.onStorageFault(err);
+        else this.options.logger.log('error', 'supervisor', `snapshot failed: ${errorMessage(err)}`);
+      }
     }, SNAPSHOT_THROTTLE_MS);
   }
 
@@ -260,6 +279,41 @@ export class Supervisor implements NightshiftCore {
     return tuning;
   }
 
+  /**
+   * The database is damaged or cannot be written: say so at once, stop every
+   * loop (no more claims, reports or ticks) and tell the person what to run.
+   * Agents keep running; their runs are adopted after the repair.
+   */
+  private onStorageFault(err: unknown): void {
+    if (this.storageFault) return;
+    this.storageFault = errorMessage(err);
+    const { logger } = this.options;
+    logger.log('error', 'storage', `the database failed: ${this.storageFault}; every loop is stopped. ${DOCTOR_HINT}`);
+    for (const { loop } of this.daemons.values()) loop.halt();
+    this.cancelPrune?.();
+    this.cancelBackup?.();
+    this.emit('notice', {
+      kind: 'storage_fault',
+      daemon: '*',
+      title: 'Nightshift stopped: its database failed',
+      body: `${this.storageFault}. ${DOCTOR_HINT}.`,
+    });
+  }
+
+  /** Today's backup if there is none yet (see store/backup.ts), then again in an hour. */
+  private async backup(): Promise<void> {
+    const { clock, logger, db, dataDir } = this.options;
+    try {
+      const written = await backupIfDue(db, dataDir, clock.now());
+      if (written) logger.log('info', 'storage', `backed up the database to ${written}`);
+    } catch (err) {
+      if (isStorageFault(err)) this.onStorageFault(err);
+      else logger.log('warn', 'storage', `backup failed: ${errorMessage(err)}`);
+    }
+    if (this.stopped || this.storageFault) return;
+    this.cancelBackup = clock.setTimer(() => void this.backup(), BACKUP_CHECK_MS);
+  }
+
   private prune(): void {
     const now = this.options.clock.now();
     try {
@@ -267,6 +321,7 @@ export class Supervisor implements NightshiftCore {
       this.sessions.pruneEnded(now - SESSION_RETENTION_MS);
       this.queue.pruneFinished(now - SESSION_RETENTION_MS);
     } catch (err) {
+      if (isStorageFault(err)) return this.onStorageFault(err);
       this.options.logger.log('warn', 'supervisor', `pruning history failed: ${errorMessage(err)}`);
     }
     this.cancelPrune = this.options.clock.setTimer(() => this.prune(), PRUNE_EVERY_MS);

@@ -14,7 +14,8 @@ export interface NotificationContent {
 
 export function notificationFor(notice: Notice, settings: Pick<AppSettings, 'notifications'>): NotificationContent | null {
   if (!settings.notifications) return null;
-  const urgency = notice.kind === 'task_failed' || notice.kind === 'unauthorized' ? 'critical' : 'normal';
+  const urgency =
+    notice.kind === 'task_failed' || notice.kind === 'unauthorized' || notice.kind === 'storage_fault' ? 'critical' : 'normal';
   // Bodies come from agent output: keep them to what a notification bubble can show.
   const body = notice.body.length > 240 ? `${notice.body.slice(0, 239)}…` : notice.body;
   return { title: `${notice.title} (${notice.daemon})`, body, urgency };

@@ -15,6 +15,7 @@ import type { Logger } from '../log';
 import { RuntimePool } from '../pool';
 import type { SessionStore } from '../sessions/session-store';
 import type { StateStore } from '../store/state-store';
+import { isStorageFault } from '../store/storage-fault';
 import type { TickLog } from '../store/tick-log';
 import type { AgentRuntime, Availability, Clock, DaemonState, DelayReason, PushView, TaskSource, TickRecord } from '../types';
 import type { WorkspacePort } from '../workspace-port';
@@ -54,6 +55,8 @@ export interface DaemonLoopOptions {
   onChange(): void;
   onTick(tick: TickRecord): void;
   onNotice(notice: Notice): void;
+  /** The database is damaged or unwritable (store/storage-fault.ts): the supervisor halts every loop. */
+  onStorageFault?(err: unknown): void;
 }
 
 export class DaemonLoop {
@@ -180,14 +183,23 @@ export class DaemonLoop {
     this.options.onChange();
   }
 
-  /** Stops the loop and asks every agent to stop; their sessions stay resumable. */
-  async stop(): Promise<void> {
+  /**
+   * Stops the loop and asks every agent to stop; their sessions stay
+   * resumable. With `keepAgents` (the database failed, so their outcome could
+   * not be recorded) the agents run on, to be adopted by the next start.
+   */
+  async stop(options: { keepAgents?: boolean } = {}): Promise<void> {
+    this.halt();
+    await this.ticking;
+    if (!options.keepAgents) await this.pool.stopAll('shutdown');
+    await this.options.source.close?.();
+  }
+
+  /** No more ticks, pushes or lease renewals; agents untouched. */
+  halt(): void {
     this.running = false;
     this.clearTimer();
     this.disconnectSource();
-    await this.ticking;
-    await this.pool.stopAll('shutdown');
-    await this.options.source.close?.();
   }
 
   retune(tuning: LoopTuning): void {
@@ -362,6 +374,12 @@ export class DaemonLoop {
     } catch (err) {
       reason = 'error';
       this.lastError = errorMessage(err);
+      if (isStorageFault(err)) {
+        // Nothing more this loop does can succeed; do not even record the tick.
+        this.halt();
+        this.options.onStorageFault?.(err);
+        return;
+      }
       if (err instanceof SourceError && err.kind === 'unauthorized') {
         // No further requests until the configuration changes (or a person presses Wake).
         this.unauthorized = this.lastError;
@@ -421,6 +439,10 @@ export class DaemonLoop {
       fn();
     } catch (err) {
       this.ctx.log('error', `${what}: ${errorMessage(err)}`);
+      if (isStorageFault(err)) {
+        this.halt();
+        this.options.onStorageFault?.(err);
+      }
     }
   }
 }

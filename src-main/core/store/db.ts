@@ -4,6 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations';
+import { assertWritable, DatabaseDamagedError, DatabaseReadOnlyError } from './storage-fault';
 
 export type Db = Database.Database;
 
@@ -17,18 +18,37 @@ export interface OpenOptions {
   nativeBinding?: string;
 }
 
-/** Opens (creating the file, not its directory: callers own that) and migrates. */
+/**
+ * Opens (creating the file, not its directory: callers own that) and
+ * migrates. A file that cannot be written or is damaged is refused here, with
+ * one line that says what to do, instead of failing on every tick later.
+ */
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
-  const db = new Database(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
-  // WAL + NORMAL survives a process crash (kill -9) without losing committed
-  // transactions; only a power loss can drop the last few, never corrupt.
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  // The CLI may open the file while the daemon writes: wait, don't fail.
-  db.pragma('busy_timeout = 5000');
-  migrate(db);
-  return db;
+  let db: Db | null = null;
+  try {
+    db = new Database(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+    // The CLI may open the file while the daemon writes: wait, don't fail.
+    db.pragma('busy_timeout = 5000');
+    // WAL + NORMAL survives a process crash (kill -9) without losing committed
+    // transactions; only a power loss can drop the last few, never corrupt.
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+    assertWritable(db, path);
+    return db;
+  } catch (err) {
+    db?.close();
+    if (err instanceof Database.SqliteError) {
+      if (err.code.startsWith('SQLITE_READONLY') || err.code.startsWith('SQLITE_CANTOPEN')) {
+        throw new DatabaseReadOnlyError(path, err.message);
+      }
+      if (err.code.startsWith('SQLITE_CORRUPT') || err.code.startsWith('SQLITE_NOTADB')) {
+        throw new DatabaseDamagedError(path, err.message);
+      }
+    }
+    throw err;
+  }
 }
 
 export function migrate(db: Db): void {

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerControlCommands } from './control-commands';
 import { registerDashboardCommand } from './dashboard-command';
+import { registerDoctorCommand } from './doctor';
 import { registerRunCommand } from './run';
 
 export function buildProgram(version: string): Command {
@@ -12,5 +13,6 @@ export function buildProgram(version: string): Command {
   registerRunCommand(program);
   registerControlCommands(program);
   registerDashboardCommand(program);
+  registerDoctorCommand(program);
   return program;
 }

@@ -126,6 +126,14 @@ async function runForeground(agentArgv: string[], opts: RunOptions): Promise<voi
     logger.log(notice.kind === 'task_failed' ? 'warn' : 'info', `daemon[${notice.daemon}]`, `${notice.title}: ${notice.body}`),
   );
   await logOverrides(running, logger);
+  // The database failed: the core stopped every loop and said why; this process has nothing left to do.
+  let storageFailed = false;
+  running.on('notice', (notice) => {
+    if (notice.kind !== 'storage_fault') return;
+    storageFailed = true;
+    process.exitCode = 1;
+    process.kill(process.pid, 'SIGTERM');
+  });
 
   let dashboard: RunningDashboard | null = null;
   if (dashboardPort !== null) {
@@ -160,7 +168,7 @@ async function runForeground(agentArgv: string[], opts: RunOptions): Promise<voi
         await running.stop({ agentGraceMs: AGENT_GRACE_MS });
         await removePidFile(dataDir);
         lock.release();
-        logger.log('info', SCOPE, 'stopped');
+        logger.log('info', SCOPE, storageFailed ? 'stopped: the database failed (see above)' : 'stopped');
         resolveStopped();
       })().catch((err) => {
         logger.log('error', SCOPE, `stop failed: ${errorMessage(err)}`);
@@ -170,6 +178,8 @@ async function runForeground(agentArgv: string[], opts: RunOptions): Promise<voi
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  // Agents were left running for the next start to adopt; their file followers would keep this process alive.
+  if (storageFailed) process.exit(1);
 }
 
 /** Each tuning value saved from the dashboard that overrides the config file, once at start. */
