@@ -321,7 +321,10 @@ export class Supervisor implements NightshiftCore {
       this.sessions.pruneEnded(now - SESSION_RETENTION_MS);
       this.queue.pruneFinished(now - SESSION_RETENTION_MS);
     } catch (err) {
-      if (isStorageFault(err)) return this.onStorageFault(err);
+      if (isStorageFault(err)) {
+        this.onStorageFault(err);
+        return;
+      }
       this.options.logger.log('warn', 'supervisor', `pruning history failed: ${errorMessage(err)}`);
     }
     this.cancelPrune = this.options.clock.setTimer(() => this.prune(), PRUNE_EVERY_MS);

@@ -4,7 +4,7 @@
  * rebuilds a damaged file from its readable rows (or restores the newest
  * backup when nothing can be read); daily backups keep the newest three.
  */
-import { closeSync, existsSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
