@@ -9,7 +9,9 @@ export function buildProgram(version: string): Command {
   const program = new Command('nightshift')
     .description('Run local coding-agent daemons headless, and control a running instance.')
     .version(version)
-    .showHelpAfterError('(add --help for usage)');
+    .showHelpAfterError('(add --help for usage)')
+    // Before the subcommands exist: they copy it, so their usage errors also throw (exit 2) instead of exiting 1.
+    .exitOverride();
   registerRunCommand(program);
   registerControlCommands(program);
   registerDashboardCommand(program);
