@@ -16,6 +16,14 @@ export const MAX_IN_FLIGHT = 64;
 /** WebSocket close code "policy violation". */
 export const CLOSE_POLICY = 1008;
 
+/**
+ * Replies a client has not read yet, in bytes, before it is closed. A client
+ * that keeps asking without reading would otherwise make the server buffer
+ * every reply in memory (one 1 MB task in a list, asked for in a loop, took a
+ * runner to 4 GB). Its requests are not even dispatched while it is behind.
+ */
+export const MAX_UNREAD_REPLY_BYTES = 8 * 1024 * 1024;
+
 export function attachClientMessages(ws: WebSocket, core: NightshiftCore, options: DispatchOptions = {}): void {
   let inFlight = 0;
 
@@ -42,6 +50,7 @@ export function attachClientMessages(ws: WebSocket, core: NightshiftCore, option
       return;
     }
     const { id, name, args } = parsed.data;
+    if (closeIfBehind(ws)) return;
     if (inFlight >= MAX_IN_FLIGHT) {
       send(ws, replyFor(id, { error: { code: 'unavailable', message: `more than ${MAX_IN_FLIGHT} requests in flight` } }));
       return;
@@ -70,4 +79,15 @@ function replyFor(id: ReplyMessage['id'], reply: Reply): ReplyMessage {
 function send(ws: WebSocket, message: ReplyMessage): void {
   if (ws.readyState !== ws.OPEN) return;
   ws.send(JSON.stringify(message));
+  closeIfBehind(ws);
+}
+
+/** Closes (1008) a client whose unread replies passed the bound; true when it did. */
+function closeIfBehind(ws: WebSocket): boolean {
+  if (ws.readyState !== ws.OPEN) return true;
+  if (ws.bufferedAmount <= MAX_UNREAD_REPLY_BYTES) return false;
+  ws.close(CLOSE_POLICY, 'not reading its replies');
+  // close() waits for the buffered data to flush, which a client that does not read never lets happen.
+  setTimeout(() => ws.terminate(), 1_000).unref();
+  return true;
 }
