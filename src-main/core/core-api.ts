@@ -30,5 +30,6 @@ export interface NightshiftCore {
    * Stops every loop, asks running agents to stop (SIGTERM, then SIGKILL after
    * `agentGraceMs`), leaves their sessions resumable, closes the database.
    */
-  stop(options?: { agentGraceMs?: number }): Promise<void>;
+  /** `releaseTasks`: a real quit gives remote tasks back; a restart (the default) keeps them to resume. */
+  stop(options?: { agentGraceMs?: number; releaseTasks?: boolean }): Promise<void>;
 }

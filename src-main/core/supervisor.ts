@@ -140,7 +140,7 @@ export class Supervisor implements NightshiftCore {
     this.snapshotSoon();
   }
 
-  async stop(options: { agentGraceMs?: number } = {}): Promise<void> {
+  async stop(options: { agentGraceMs?: number; releaseTasks?: boolean } = {}): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     this.cancelSnapshot?.();
@@ -148,7 +148,8 @@ export class Supervisor implements NightshiftCore {
     this.cancelBackup?.();
     // After a storage fault the agents' outcomes could not be recorded: leave them running for the next start to adopt.
     const keepAgents = this.storageFault !== null;
-    const stops = Promise.all([...this.daemons.values()].map(({ loop }) => loop.stop({ keepAgents })));
+    const releaseTasks = options.releaseTasks === true;
+    const stops = Promise.all([...this.daemons.values()].map(({ loop }) => loop.stop({ keepAgents, releaseTasks })));
     // Agents get SIGTERM then SIGKILL from their runtime; this bound only
     // keeps a wedged source from holding the quit forever.
     const bound = (options.agentGraceMs ?? 5_000) + 10_000;

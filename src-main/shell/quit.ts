@@ -20,7 +20,8 @@ export async function stopCoreWithin(core: Pick<NightshiftCore, 'stop'>, options
   const timeout = new Promise<ShutdownResult>((resolve) => {
     cancelTimer = options.clock.setTimer(() => resolve('timed_out'), options.timeoutMs);
   });
-  const stopped = core.stop({ agentGraceMs: options.agentGraceMs }).then(
+  // The tray's Quit is the user quitting: remote tasks go back to their queue.
+  const stopped = core.stop({ agentGraceMs: options.agentGraceMs, releaseTasks: true }).then(
     (): ShutdownResult => 'stopped',
     (err: unknown): ShutdownResult => ({ failed: err }),
   );

@@ -42,7 +42,7 @@ describe('stopCoreWithin', () => {
     const stop = vi.fn(async () => {});
     const result = await stopCoreWithin({ stop }, { agentGraceMs: 3000, timeoutMs: 10_000, clock: new FakeClock() });
     expect(result).toBe('stopped');
-    expect(stop).toHaveBeenCalledWith({ agentGraceMs: 3000 });
+    expect(stop).toHaveBeenCalledWith({ agentGraceMs: 3000, releaseTasks: true });
   });
   it('gives up on a core that hangs once the timeout passes', async () => {
     const clock = new FakeClock();

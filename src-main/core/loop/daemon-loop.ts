@@ -22,15 +22,27 @@ import type { WorkspacePort } from '../workspace-port';
 import { type LoopContext, runtimePauseKey, slotsInUse } from './context';
 import { dispatch } from './dispatcher';
 import { applyAgentEvent, applyExit } from './exits';
-import { startLeaseHeartbeat } from './lease-heartbeat';
+import { type LeaseHeartbeat, startLeaseHeartbeat } from './lease-heartbeat';
 import { nearestResumeAt, planNextDelay } from './next-delay';
 import { finishCompleting, killCancelled, reapOrphans, resumeRateLimited, watchReviews } from './phases';
+import { releaseHeldTasks } from './release-on-quit';
 
 export interface LoopTuning {
   pollIntervalMs: number;
   maxIdleBackoffMs: number;
   maxConcurrent: number;
   jitter: boolean;
+}
+
+export interface StopOptions {
+  /** Leave the agents running (a storage fault: their outcomes could not be recorded). */
+  keepAgents?: boolean;
+  /**
+   * A quit that is not a restart (the user quits, the daemon leaves the
+   * config): give a remote source's tasks back so another worker can take
+   * them. A restart keeps them, to resume here.
+   */
+  releaseTasks?: boolean;
 }
 
 export interface DaemonLoopOptions {
@@ -76,7 +88,7 @@ export class DaemonLoop {
   private tickRequested = false;
   private wakeRequested = false;
   private unwatch: (() => void) | null = null;
-  private cancelHeartbeat: (() => void) | null = null;
+  private heartbeat: LeaseHeartbeat | null = null;
   private availability: Availability | null = null;
   private availabilityAt = -Infinity;
   private requestsSeen = 0;
@@ -146,13 +158,13 @@ export class DaemonLoop {
         this.samplePush();
         this.requestTick();
       }) ?? null;
-    this.cancelHeartbeat ??= startLeaseHeartbeat(this.ctx);
+    this.heartbeat ??= startLeaseHeartbeat(this.ctx);
   }
 
   /** Unauthorized: every connection of this daemon stops, not only the tick (no login retried in the background). */
   private disconnectSource(): void {
-    this.cancelHeartbeat?.();
-    this.cancelHeartbeat = null;
+    this.heartbeat?.stop();
+    this.heartbeat = null;
     this.unwatch?.();
     this.unwatch = null;
   }
@@ -188,10 +200,11 @@ export class DaemonLoop {
    * resumable. With `keepAgents` (the database failed, so their outcome could
    * not be recorded) the agents run on, to be adopted by the next start.
    */
-  async stop(options: { keepAgents?: boolean } = {}): Promise<void> {
+  async stop(options: StopOptions = {}): Promise<void> {
     this.halt();
     await this.ticking;
     if (!options.keepAgents) await this.pool.stopAll('shutdown');
+    if (options.releaseTasks && !options.keepAgents) await releaseHeldTasks(this.ctx);
     await this.options.source.close?.();
   }
 
@@ -352,6 +365,7 @@ export class DaemonLoop {
         dispatched = result.dispatched;
         this.blockedReason = result.blockedReason;
         if (dispatched > 0 || reapedOrResumed) {
+          this.heartbeat?.rearm();
           this.idle.reset();
           reason = 'work';
         } else {

@@ -8,10 +8,16 @@ import type { LoopContext } from './context';
 
 const DEFAULT_HEARTBEAT_MS = 15_000;
 
-/** Starts renewing; returns the stop function. A source without heartbeat gets a no-op. */
-export function startLeaseHeartbeat(ctx: LoopContext): () => void {
+export interface LeaseHeartbeat {
+  stop(): void;
+  /** A task was just claimed: its lease may be shorter than the current wait, so re-plan the next renewal now. */
+  rearm(): void;
+}
+
+/** Starts renewing. A source without heartbeat gets a no-op. */
+export function startLeaseHeartbeat(ctx: LoopContext): LeaseHeartbeat {
   const { source } = ctx;
-  if (!source.heartbeat) return () => {};
+  if (!source.heartbeat) return { stop: () => {}, rearm: () => {} };
   let cancel: (() => void) | null = null;
   let stopped = false;
   const beat = () => {
@@ -26,11 +32,25 @@ export function startLeaseHeartbeat(ctx: LoopContext): () => void {
         })
         .catch((err) => ctx.log('warn', `lease renewal for ${run.taskId}: ${errorMessage(err)}`));
     }
-    if (!stopped) cancel = ctx.clock.setTimer(beat, source.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_MS);
+    if (!stopped) arm();
   };
-  cancel = ctx.clock.setTimer(beat, source.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_MS);
-  return () => {
-    stopped = true;
-    cancel?.();
+  let dueAt = 0;
+  const arm = () => {
+    const ms = source.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_MS;
+    dueAt = ctx.clock.now() + ms;
+    cancel = ctx.clock.setTimer(beat, ms);
+  };
+  arm();
+  return {
+    stop() {
+      stopped = true;
+      cancel?.();
+    },
+    rearm() {
+      // Only ever sooner: frequent claims must not keep pushing a renewal back.
+      if (stopped || ctx.clock.now() + (source.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_MS) >= dueAt) return;
+      cancel?.();
+      arm();
+    },
   };
 }

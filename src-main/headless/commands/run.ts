@@ -165,7 +165,9 @@ async function runForeground(agentArgv: string[], opts: RunOptions): Promise<voi
       void (async () => {
         await dashboard?.close().catch(() => {});
         await control.close();
-        await running.stop({ agentGraceMs: AGENT_GRACE_MS });
+        // Ctrl-C is a person quitting: give remote tasks back. SIGTERM is what service
+        // managers send on restart too: keep them, to resume on the next start.
+        await running.stop({ agentGraceMs: AGENT_GRACE_MS, releaseTasks: signal === 'SIGINT' });
         await removePidFile(dataDir);
         lock.release();
         logger.log('info', SCOPE, storageFailed ? 'stopped: the database failed (see above)' : 'stopped');

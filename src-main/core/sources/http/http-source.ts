@@ -16,7 +16,8 @@ import { eventStreamChannel } from './event-stream-channel';
 import { HttpTransport } from './http-transport';
 import { longPollChannel } from './long-poll-channel';
 import { PushWatcher } from './push-watcher';
-import { noteListSchema, parseWire, taskListSchema, taskSchema, toNotes, toTask } from './wire-schemas';
+import { TaskLeases } from './task-leases';
+import { heartbeatSchema, noteListSchema, parseWire, taskListSchema, taskSchema, toNotes, toTask } from './wire-schemas';
 
 export type HttpSourceConfig = Extract<SourceConfig, { kind: 'http' }>;
 
@@ -47,6 +48,9 @@ export interface HttpTaskSource extends TaskSource {
   complete(id: string, summary: string, options?: ReportOptions): Promise<void>;
   fail(id: string, error: string, options?: ReportOptions): Promise<void>;
   release(id: string, options?: ReportOptions): Promise<void>;
+  /** Renews the lease of a task whose claim came with `leaseMs`; no request for one without. */
+  heartbeat(id: string): Promise<boolean>;
+  readonly heartbeatIntervalMs: number;
   watch(onChange: () => void): () => void;
   pushHealthy(): boolean;
   /** The push channel in use ('sse' | 'longpoll'), or null while polling only. */
@@ -76,6 +80,7 @@ export function createHttpSource(config: HttpSourceConfig, options: HttpSourceOp
   /** Watchers told to stop whose sockets may still be closing; close() waits for them. */
   const stopping = new Set<Promise<void>>();
   let cachedTodo: { etag: string; tasks: Task[] } | null = null;
+  const leases = new TaskLeases();
 
   const taskPath = (id: string, action?: string) => `/api/tasks/${encodeURIComponent(id)}${action ? `/${action}` : ''}`;
 
@@ -87,6 +92,7 @@ export function createHttpSource(config: HttpSourceConfig, options: HttpSourceOp
     const path = taskPath(id, action);
     const headers = { 'Idempotency-Key': opts?.idempotencyKey ?? randomUUID() };
     const reply = await transport.request('POST', path, { body, headers });
+    leases.drop(id);
     // A task deleted meanwhile needs no report: the outcome has nowhere to go.
     if (reply.status === 404) {
       logger.log('info', scope, `${action} ${id}: task is gone`);
@@ -127,7 +133,9 @@ export function createHttpSource(config: HttpSourceConfig, options: HttpSourceOp
       if (reply.status === 409) return { ok: false, reason: 'already_claimed' };
       if (reply.status === 404) return { ok: false, reason: 'gone' };
       if (reply.status !== 200) throw unexpected(`POST ${path}`, reply.status);
-      return { ok: true, task: toTask(parseWire(taskSchema, reply.body, `POST ${path}`)) };
+      const wire = parseWire(taskSchema, reply.body, `POST ${path}`);
+      leases.granted(id, wire.leaseMs);
+      return { ok: true, task: toTask(wire) };
     },
 
     async get(id) {
@@ -135,7 +143,27 @@ export function createHttpSource(config: HttpSourceConfig, options: HttpSourceOp
       const reply = await transport.request('GET', path);
       if (reply.status === 404) return null;
       if (reply.status !== 200) throw unexpected(`GET ${path}`, reply.status);
-      return toTask(parseWire(taskSchema, reply.body, `GET ${path}`));
+      const wire = parseWire(taskSchema, reply.body, `GET ${path}`);
+      // After a restart the lease we hold is learnt from the task itself.
+      if (wire.status === 'in_progress') leases.granted(id, wire.leaseMs);
+      return toTask(wire);
+    },
+
+    async heartbeat(id) {
+      if (!leases.has(id)) return true;
+      const path = taskPath(id, 'heartbeat');
+      const reply = await transport.request('POST', path, { body: { worker } });
+      if (reply.status === 409 || reply.status === 404) {
+        leases.drop(id);
+        return false;
+      }
+      if (reply.status !== 200) throw unexpected(`POST ${path}`, reply.status);
+      leases.granted(id, parseWire(heartbeatSchema, reply.body, `POST ${path}`)?.leaseMs ?? leases.lengthOf(id));
+      return true;
+    },
+
+    get heartbeatIntervalMs() {
+      return leases.renewEveryMs();
     },
 
     complete: (id, summary, opts) => report(id, 'complete', { summary }, opts),

@@ -23,7 +23,12 @@ export const taskSchema = z.object({
   cwd: optionalText,
   repository: optionalText,
   created_at: z.string().min(1),
+  /** Optional lease (claim reply, or a task we hold): renew within it by heartbeat or lose the task. */
+  leaseMs: z.number().int().positive().nullish(),
 });
+
+/** The heartbeat reply: the renewed lease, when the server says how long. */
+export const heartbeatSchema = z.object({ leaseMs: z.number().int().positive().nullish() }).nullish();
 
 export const taskListSchema = z.array(taskSchema);
 
