@@ -10,6 +10,8 @@ import { ACP_TOOL_KINDS } from './runtimes/acp-tool-kinds';
 export const DEFAULT_POLL_INTERVAL_MS = 10_000;
 export const DEFAULT_MAX_IDLE_BACKOFF_MS = 120_000;
 export const DEFAULT_TASK_TIMEOUT_MS = 2 * 60 * 60 * 1000;
+/** An agent with no progress (only retry lines, or nothing) this long is stopped. */
+export const DEFAULT_STALL_MS = 10 * 60 * 1000;
 
 const name = z
   .string()
@@ -84,6 +86,7 @@ export const sourceConfigSchema = z
 
 const commonRuntime = {
   timeoutMs: z.number().int().min(1_000).default(DEFAULT_TASK_TIMEOUT_MS),
+  stallMs: z.number().int().min(1_000).default(DEFAULT_STALL_MS),
   env: z.record(envName, z.string()).default({}),
 };
 
@@ -100,16 +103,28 @@ const commandRuntime = z
     path: ['command'],
   });
 
-const agentCliRuntime = (kind: 'claude' | 'codex' | 'gemini' | 'copilot') =>
-  z.strictObject({
-    kind: z.literal(kind),
-    /** The CLI binary; found on PATH by default. */
-    binary: z.string().min(1).optional(),
-    model: z.string().min(1).optional(),
-    /** Extra arguments appended to the CLI's own. */
-    extraArgs: z.array(z.string()).default([]),
-    ...commonRuntime,
-  });
+const agentCliFields = {
+  /** The CLI binary: a name looked up on PATH, or a path (relative to the config file's folder). */
+  binary: z.string().min(1).optional(),
+  model: z.string().min(1).optional(),
+  /** Extra arguments appended to the CLI's own. */
+  extraArgs: z.array(z.string()).default([]),
+  ...commonRuntime,
+};
+
+const agentCliRuntime = (kind: 'claude' | 'gemini' | 'copilot') => z.strictObject({ kind: z.literal(kind), ...agentCliFields });
+
+const codexRuntime = z.strictObject({
+  kind: z.literal('codex'),
+  ...agentCliFields,
+  /**
+   * Arguments for `codex exec resume`, which refuses several of `exec`'s
+   * (`--sandbox`, `--add-dir`, `-C`). Default: extraArgs with `--sandbox X`
+   * as `-c sandbox_mode=X`, `--profile X` as `-c profile=X`, and the exec-only
+   * options left out.
+   */
+  resumeExtraArgs: z.array(z.string()).optional(),
+});
 
 /** Any Agent Client Protocol agent over stdio (docs/runtimes.md, "acp"). */
 const acpRuntime = z.strictObject({
@@ -129,7 +144,7 @@ const acpRuntime = z.strictObject({
 export const runtimeConfigSchema = z.union([
   commandRuntime,
   agentCliRuntime('claude'),
-  agentCliRuntime('codex'),
+  codexRuntime,
   agentCliRuntime('gemini'),
   agentCliRuntime('copilot'),
   acpRuntime,

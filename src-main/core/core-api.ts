@@ -9,7 +9,7 @@ import type { ApiHandlers } from '../api/dispatch';
 
 /** Something a person may want to be told about (desktop notification, CLI log line). */
 export interface Notice {
-  kind: 'task_done' | 'task_failed' | 'rate_limited' | 'unauthorized' | 'storage_fault';
+  kind: 'task_done' | 'task_failed' | 'rate_limited' | 'unauthorized' | 'storage_fault' | 'runtime_unavailable';
   daemon: string;
   title: string;
   body: string;

@@ -58,6 +58,9 @@ interface Entry extends RunningAgent {
   runDir: string;
   output: string[];
   cancelTimeout: () => void;
+  /** Last event that shows the agent working (anything but retry lines and stderr). */
+  lastProgressAt: number;
+  cancelStallCheck: (() => void) | null;
   cancelFlush: (() => void) | null;
 }
 
@@ -163,6 +166,8 @@ export class RuntimePool {
       runDir,
       output: [...session.lastOutput],
       cancelFlush: null,
+      lastProgressAt: this.options.clock.now(),
+      cancelStallCheck: null,
     } as unknown as Entry;
   }
 
@@ -179,7 +184,27 @@ export class RuntimePool {
       void handle.stop('timeout');
     }, timeoutMs);
     this.entries.set(entry.sessionId, entry);
+    if (runtime.stallMs) this.watchStall(entry, runtime.stallMs);
     void handle.done.then((outcome) => this.onDone(entry, outcome));
+  }
+
+  /**
+   * An agent that only retries (codex "Reconnecting...", claude api_retry) or
+   * prints nothing would hold its slot until the long task timeout: stop it
+   * after `stallMs` without progress; its interpreter says why.
+   */
+  private watchStall(entry: Entry, stallMs: number): void {
+    const { clock, logger, daemon } = this.options;
+    const check = (delay: number) => {
+      entry.cancelStallCheck = clock.setTimer(() => {
+        if (this.entries.get(entry.sessionId) !== entry) return;
+        const quietFor = clock.now() - entry.lastProgressAt;
+        if (quietFor < stallMs) return check(stallMs - quietFor);
+        logger.log('warn', `pool[${daemon}]`, `task ${entry.taskId}: no progress for ${stallMs} ms, stopping it`);
+        void entry.handle.stop('stalled');
+      }, delay);
+    };
+    check(stallMs);
   }
 
   /** Asks one agent to stop; resolves when its process group is gone. */
@@ -196,6 +221,7 @@ export class RuntimePool {
   }
 
   private onEvent(entry: Entry, event: AgentEvent): void {
+    if (!(event.type === 'output' && (event.stream === 'stderr' || event.retry))) entry.lastProgressAt = this.options.clock.now();
     if (event.type === 'output') {
       entry.output.push(event.stream === 'stderr' ? `! ${event.line}` : event.line);
       if (entry.output.length > OUTPUT_KEEP * 2) entry.output.splice(0, entry.output.length - OUTPUT_KEEP);
@@ -218,6 +244,7 @@ export class RuntimePool {
 
   private onDone(entry: Entry, outcome: AgentOutcome): void {
     entry.cancelTimeout();
+    entry.cancelStallCheck?.();
     entry.cancelFlush?.();
     this.entries.delete(entry.sessionId);
     try {

@@ -63,6 +63,10 @@ export function daemonSnapshot(
       available: availability?.available ?? true,
       reason: availability && !availability.available ? availability.reason : null,
       pausedUntil: pause && pause.pausedUntil > deps.now ? pause.pausedUntil : null,
+      // An environment pause stays until a probe succeeds, also once its probe time has come.
+      pauseKind: pause && (pause.kind === 'environment' || pause.pausedUntil > deps.now) ? pause.kind : null,
+      pauseReason: pause && (pause.kind === 'environment' || pause.pausedUntil > deps.now) ? pause.reason : null,
+      version: availability?.available ? (availability.version ?? null) : null,
     },
     maxConcurrent: tuning.maxConcurrent,
     pollIntervalMs: tuning.pollIntervalMs,

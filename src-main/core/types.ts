@@ -104,7 +104,8 @@ export interface Clock {
 
 /** Something an agent said while running, normalised across CLIs. */
 export type AgentEvent =
-  | { type: 'output'; stream: 'stdout' | 'stderr'; line: string }
+  /** `retry`: the CLI only says it is retrying (reconnecting, API retry): not progress for stall detection. */
+  | { type: 'output'; stream: 'stdout' | 'stderr'; line: string; retry?: true }
   /** The agent's own conversation id, to resume the same conversation later. */
   | { type: 'resume_token'; token: string }
   | { type: 'usage'; inputTokens?: number; outputTokens?: number; costUsd?: number }
@@ -126,10 +127,20 @@ export type AgentOutcome =
   | { kind: 'failed'; error: string }
   /** Paused by a rate/usage limit; resume the same conversation at `resumeAt` (epoch ms). */
   | { kind: 'rate_limited'; resumeAt: number; message: string }
+  /**
+   * The agent could not work because of its environment (not logged in,
+   * network down, CLI broken, workspace not trusted): not the task's fault.
+   * The task is given back and the runtime paused until a probe succeeds.
+   */
+  | { kind: 'environment'; cause: EnvironmentCause; message: string }
   /** We stopped it: `stop()` was called with this reason. */
   | { kind: 'stopped'; reason: StopReason };
 
-export type StopReason = 'cancelled' | 'timeout' | 'shutdown';
+export const ENVIRONMENT_CAUSES = ['auth', 'network', 'cli', 'trust'] as const;
+export type EnvironmentCause = (typeof ENVIRONMENT_CAUSES)[number];
+
+/** `stalled`: no progress for the runtime's stallMs (only retry lines, or nothing). */
+export type StopReason = 'cancelled' | 'timeout' | 'shutdown' | 'stalled';
 
 export interface AgentStartSpec {
   sessionId: string;
@@ -178,6 +189,8 @@ export interface AgentRuntime {
   readonly name: string;
   /** Per-task timeout for this runtime. */
   readonly timeoutMs: number;
+  /** A run with no progress (only retry lines, or nothing) for this long is stopped; absent: never. */
+  readonly stallMs?: number;
   checkAvailability(): Promise<Availability>;
   start(spec: AgentStartSpec): AgentHandle;
   /** Re-attaches to a run of a crashed runner. A runtime without it cannot adopt: its leftovers are killed and re-run. */
@@ -359,8 +372,14 @@ export interface RuntimeView {
   name: string;
   available: boolean;
   reason: string | null;
-  /** Epoch ms until which the whole runtime is paused by a rate limit. */
+  /** Epoch ms until which the whole runtime is paused (rate limit, or the next environment probe). */
   pausedUntil: number | null;
+  /** Why the runtime is paused: a usage limit, or an environment failure being probed on a backoff. */
+  pauseKind?: 'rate_limit' | 'environment' | null;
+  /** The pause's reason (e.g. "Not logged in · Please run /login"), null when not paused. */
+  pauseReason?: string | null;
+  /** The CLI's `--version` when known. */
+  version?: string | null;
 }
 
 export interface DaemonSnapshot {

@@ -5,7 +5,7 @@
  * finishes; the reviewer rejects, the same conversation resumes with the
  * reason; the reviewer approves. Real processes, real SQLite, fake time.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { FakeClock } from '../../src-main/core/clock';
@@ -24,9 +24,9 @@ afterEach(async () => {
 });
 
 /** Lets real processes run while simulated time moves in small steps. */
-async function until(clock: FakeClock, what: string, probe: () => boolean, ms = 20_000): Promise<void> {
+async function until(clock: FakeClock, what: string, probe: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
   const deadline = Date.now() + ms;
-  while (!probe()) {
+  while (!(await probe())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await clock.advance(0);
     await new Promise((r) => setTimeout(r, 20));
@@ -99,23 +99,48 @@ it('usage limit → runtime paused → same conversation resumed after the reset
   ]);
 });
 
-it('a CLI that is not logged in fails the task with its own message; nothing crashes', async () => {
+it('a login that fails in the run gives the task back and pauses the runtime: probes on a 1 min doubling backoff, never failing a task', async () => {
   const dir = tempDir();
+  const cliLog = join(dir, 'claude.jsonl');
   const clock = new FakeClock();
   const { config } = parseConfig({
     daemons: [
       {
         name: 'claude',
         source: { kind: 'local' },
-        runtime: { kind: 'claude', binary: FAKE_CLAUDE, env: { HOME: dir, FAKE_CLI_MODE: 'unauthenticated' } },
+        // `auth status` says logged in (an expired login looks so offline); the run says "Not logged in".
+        runtime: { kind: 'claude', binary: FAKE_CLAUDE, env: { HOME: dir, FAKE_CLI_LOG: cliLog } },
+        maxConcurrent: 3,
+        jitter: false,
       },
     ],
   });
   sup = await createSupervisor({ dataDir: join(dir, 'data'), config, clock });
-  await sup.handlers.addTask({ prompt: 'anything' });
-  await until(clock, 'failure', () => sup!.sessions.list({})[0]?.state === 'failed');
-  expect(sup.sessions.list({})[0]!.result).toContain('Not logged in');
-  expect((await sup.handlers.listTasks({}))[0]!.status).toBe('failed');
+  for (let i = 0; i < 3; i++) await sup.handlers.addTask({ prompt: `task ${i} unauthenticated` });
+  const runs = () => (existsSync(cliLog) ? readFileSync(cliLog, 'utf8').trim().split('\n').length : 0);
+  const daemon = () => sup!.snapshot().daemons[0]!;
+
+  await until(clock, 'the runtime paused', () => daemon().runtime.pauseKind === 'environment');
+  // (The first tick started all three before the first failed; each is given back.)
+  await until(clock, 'tasks given back', async () => (await sup!.handlers.listTasks({})).every((t) => t.status === 'todo'));
+  await until(clock, 'sessions closed', () => sup!.sessions.list({}).every((s) => s.state === 'closed'));
+  const firstWave = runs();
+  expect(firstWave).toBe(3);
+  expect(daemon().runtime.pauseReason).toBe('Not logged in · Please run /login');
+  // The fake clock has not moved: the first probe is 1 min after the failures.
+  expect(daemon().runtime.pausedUntil).toBe(clock.now() + 60_000);
+
+  // Before the probe time nothing runs; at it exactly one probe run; it fails: the next waits 2 min.
+  await clock.advance(59_000);
+  expect(runs()).toBe(firstWave);
+  await clock.advance(1_000);
+  await until(clock, 'the first probe', () => runs() === firstWave + 1 && daemon().runtime.pausedUntil !== null);
+  expect(daemon().runtime.pausedUntil! - clock.now()).toBeGreaterThan(60_000);
+  expect(daemon().runtime.pausedUntil! - clock.now()).toBeLessThanOrEqual(120_000);
+
+  const tasks = await sup.handlers.listTasks({});
+  expect(tasks.filter((t) => t.status === 'failed')).toEqual([]);
+  expect(sup.sessions.list({}).every((s) => s.outcome === 'released')).toBe(true);
 });
 
 it('a missing CLI is unavailable with an install hint and gets no task', async () => {
@@ -128,7 +153,9 @@ it('a missing CLI is unavailable with an install hint and gets no task', async (
   await sup.handlers.addTask({ prompt: 'anything' });
   await until(clock, 'availability', () => sup!.snapshot().daemons[0]!.runtime.available === false);
   const daemon = sup.snapshot().daemons[0]!;
-  expect(daemon.runtime.reason).toMatch(/not found|install/i);
+  // An absolute path is not searched on PATH: the message says what is wrong with it.
+  expect(daemon.runtime.reason).toBe(`${join(dir, 'no-such-codex')}: no such file`);
+  expect(daemon.runtime.pauseKind).toBe('environment');
   expect(daemon.blockedReason).toMatch(/^no runtime available/);
   expect((await sup.handlers.listTasks({}))[0]!.status).toBe('todo');
 });

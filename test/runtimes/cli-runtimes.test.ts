@@ -96,17 +96,31 @@ describe.each(KINDS)('%s runtime against its fake CLI', (kind) => {
     expect(call!.prompt).toBe(`Original task\n\n${CONTINUE}`);
   });
 
-  it('not logged in → failed with the CLI’s own message', async () => {
+  it('not logged in → an environment failure (auth) with the CLI’s own message, not a task failure', async () => {
     const outcome = await runtime({ FAKE_CLI_MODE: 'unauthenticated' }).start(makeSpec(dir, 'anything').spec).done;
-    expect(outcome.kind).toBe('failed');
+    expect(outcome).toMatchObject({ kind: 'environment', cause: 'auth' });
     const expected = {
-      claude: /^Not logged in · Please run \/login \(exit code 1\)$/,
-      codex: /401 Unauthorized.*\(exit code 1\)$/,
-      gemini: /^Please set an Auth method .*GEMINI_API_KEY.*\n\(exit code 41\)$|^Please set an Auth method .*\(exit code 41\)$/s,
-      copilot: /^Error: No authentication information found\..*gh auth login.*\(exit code 1\)$/s,
+      claude: /^Not logged in · Please run \/login$/,
+      codex: /401 Unauthorized/,
+      gemini: /^Please set an Auth method .*GEMINI_API_KEY/,
+      copilot: /^Error: No authentication information found\..*gh auth login/s,
     }[kind];
-    if (outcome.kind === 'failed') expect(outcome.error).toMatch(expected);
+    if (outcome.kind === 'environment') expect(outcome.message).toMatch(expected);
   });
+
+  it.skipIf(kind === 'copilot')(
+    'a resume of a conversation the CLI no longer has starts over with the task instead of failing',
+    async () => {
+      const { spec, events } = makeSpec(dir, CONTINUE, { isResume: true, resumeToken: '11111111-2222-3333-4444-555555555555' });
+      spec.task.prompt = 'Original task';
+      const outcome = await runtime().start(spec).done;
+      expect(outcome).toMatchObject({ kind: 'completed' });
+      const calls = await invocations();
+      expect(calls.map((c) => c.resume)).toEqual(['11111111-2222-3333-4444-555555555555', null]);
+      expect(calls[1]!.prompt).toBe(`Original task\n\n${CONTINUE}`);
+      expect(events.some((e) => e.type === 'output' && /cannot resume 11111111/.test(e.line))).toBe(true);
+    },
+  );
 
   it('an error reported by the CLI fails the run with that message', async () => {
     const outcome = await runtime().start(makeSpec(dir, 'x fail-message=tool-crashed').spec).done;

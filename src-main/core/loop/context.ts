@@ -6,7 +6,7 @@ import type { Notice } from '../core-api';
 import type { Logger } from '../log';
 import type { RuntimePool } from '../pool';
 import type { SessionStore } from '../sessions/session-store';
-import type { StateStore } from '../store/state-store';
+import type { ProbeBackoff, StateStore } from '../store/state-store';
 import type { AgentRuntime, Clock, SessionRow, TaskSource } from '../types';
 import type { WorkspacePort } from '../workspace-port';
 
@@ -28,6 +28,8 @@ export interface LoopContext {
   readonly workspaces: WorkspacePort;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** How often an environment-paused runtime is probed. */
+  readonly probeBackoff: ProbeBackoff;
   maxConcurrent(): number;
   /** Paused or stopping: start no new agent. */
   holdNewWork(): boolean;

@@ -14,7 +14,7 @@ import { errorMessage, SourceError } from '../errors';
 import type { Logger } from '../log';
 import { RuntimePool } from '../pool';
 import type { SessionStore } from '../sessions/session-store';
-import type { StateStore } from '../store/state-store';
+import { DEFAULT_PROBE_BACKOFF, type ProbeBackoff, type StateStore } from '../store/state-store';
 import { isStorageFault } from '../store/storage-fault';
 import type { TickLog } from '../store/tick-log';
 import type { AgentRuntime, Availability, Clock, DaemonState, DelayReason, PushView, TaskSource, TickRecord } from '../types';
@@ -64,6 +64,8 @@ export interface DaemonLoopOptions {
   random?: Random;
   /** Re-check runtime availability this often (a CLI may get installed or logged in). */
   availabilityTtlMs?: number;
+  /** Probe backoff of an environment-paused runtime (1 min doubling to 30 min by default). */
+  probeBackoff?: ProbeBackoff;
   onChange(): void;
   onTick(tick: TickRecord): void;
   onNotice(notice: Notice): void;
@@ -132,12 +134,15 @@ export class DaemonLoop {
       workspaces: options.workspaces,
       clock: options.clock,
       logger: options.logger,
+      probeBackoff: options.probeBackoff ?? DEFAULT_PROBE_BACKOFF,
       maxConcurrent: () => this.tuning.maxConcurrent,
       holdNewWork: () => this.paused || !this.running,
       notice: (n) => options.onNotice({ ...n, daemon: options.name }),
       log: (level, message) => options.logger.log(level, `loop[${options.name}]`, message),
     };
     this.requestsSeen = options.source.requestCount();
+    // A probe that was running when Nightshift stopped will never report: its step may probe again.
+    options.state.releaseProbe(this.ctx.pauseKey);
   }
 
   // ---------------------------------------------------------------- control
@@ -186,6 +191,8 @@ export class DaemonLoop {
     this.idle.reset();
     this.errors.reset();
     this.availabilityAt = -Infinity;
+    // Wake also means "try the runtime again now" when it is paused by an environment failure.
+    this.options.state.probeNow(this.ctx.pauseKey, this.options.clock.now());
     this.wakeRequested = true;
     this.ctx.log('info', 'woken');
     if (this.running) {
@@ -414,13 +421,38 @@ export class DaemonLoop {
     this.options.onChange();
   }
 
+  /**
+   * `--version` (and, where the CLI can tell offline, its login) on a TTL, and
+   * before every environment probe: an unavailable runtime is an environment
+   * failure like one seen in a run, paused and probed on the same backoff.
+   */
   private async refreshAvailability(now: number): Promise<void> {
-    if (now - this.availabilityAt < (this.options.availabilityTtlMs ?? 5 * 60_000)) return;
+    const pause = this.options.state.runtimePause(this.ctx.pauseKey);
+    const probeDue = pause?.kind === 'environment' && pause.pausedUntil <= now && !pause.probing;
+    const ttlOver = now - this.availabilityAt >= (this.options.availabilityTtlMs ?? 5 * 60_000);
+    if (!ttlOver && !probeDue) return;
+    if (pause?.kind === 'environment' && pause.pausedUntil > now) return; // not before the next probe
     this.availabilityAt = now;
     try {
       this.availability = await this.options.runtime.checkAvailability();
     } catch (err) {
       this.availability = { available: false, reason: errorMessage(err) };
+    }
+    if (!this.availability.available) {
+      const before = pause;
+      const after = this.options.state.pauseForEnvironment(
+        this.ctx.pauseKey,
+        this.options.clock.now(),
+        this.availability.reason,
+        this.ctx.probeBackoff,
+      );
+      if (before?.kind !== 'environment' || before.reason !== after.reason) {
+        this.ctx.notice({
+          kind: 'runtime_unavailable',
+          title: `${this.options.runtime.name} cannot run: ${after.reason}`,
+          body: `Tasks wait in the queue. Next check at ${new Date(after.pausedUntil).toLocaleTimeString()}`,
+        });
+      }
     }
   }
 

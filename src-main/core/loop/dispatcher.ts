@@ -16,14 +16,36 @@ export interface DispatchResult {
 
 export async function dispatch(ctx: LoopContext, availability: Availability | null): Promise<DispatchResult> {
   const now = ctx.clock.now();
-  const pause = ctx.state.runtimePause(ctx.pauseKey);
-  if (pause && pause.pausedUntil > now) {
-    return { dispatched: 0, blockedReason: `${ctx.runtime.name} rate-limited until ${clockTime(pause.pausedUntil)}` };
-  }
   if (availability && !availability.available) {
     return { dispatched: 0, blockedReason: `no runtime available: ${availability.reason}` };
   }
+  const pause = ctx.state.runtimePause(ctx.pauseKey);
+  if (pause && pause.pausedUntil > now) {
+    const what = pause.kind === 'environment' ? `unavailable (${pause.reason}), next check` : 'rate-limited until';
+    return { dispatched: 0, blockedReason: `${ctx.runtime.name} ${what} ${clockTime(pause.pausedUntil)}` };
+  }
   let free = ctx.maxConcurrent() - slotsInUse(ctx);
+  if (free <= 0) return { dispatched: 0, blockedReason: 'pool full' };
+  const probing = pause?.kind === 'environment';
+  if (probing) {
+    // The step is over: one run, across every daemon of this runtime, probes the environment.
+    if (!ctx.state.claimProbe(ctx.pauseKey, now)) {
+      return { dispatched: 0, blockedReason: `${ctx.runtime.name} unavailable (${pause.reason}), probing` };
+    }
+    free = 1;
+  }
+  let started = 0;
+  try {
+    const result = await fillSlots(ctx, free);
+    started = result.dispatched;
+    return result;
+  } finally {
+    if (probing && started === 0) ctx.state.releaseProbe(ctx.pauseKey);
+  }
+}
+
+async function fillSlots(ctx: LoopContext, slots: number): Promise<DispatchResult> {
+  let free = slots;
   if (free <= 0) return { dispatched: 0, blockedReason: 'pool full' };
 
   const tasks = (await ctx.source.listClaimable()).filter((t) => !t.runtime || t.runtime === ctx.runtime.name);

@@ -163,6 +163,8 @@ export async function resumeRateLimited(ctx: LoopContext): Promise<void> {
   const now = ctx.clock.now();
   const pause = ctx.state.runtimePause(ctx.pauseKey);
   if (pause && pause.pausedUntil > now) return;
+  // An environment pause ends with a successful probe run, not with time.
+  if (pause?.kind === 'environment') return;
   if (pause) ctx.state.clearRuntimePause(ctx.pauseKey);
   for (const session of openSessions(ctx, ['rate_limited'])) {
     if (ctx.holdNewWork()) return;

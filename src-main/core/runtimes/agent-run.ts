@@ -15,6 +15,8 @@ export interface RunInterpreter {
   onLine(stream: OutputStream, line: string): AgentEvent[];
   /** How the run ended, once the process exited on its own. */
   outcome(exit: ProcessExit): AgentOutcome;
+  /** The run was stopped for lack of progress: an environment outcome when the output says why, else null. */
+  stalled?(): AgentOutcome | null;
 }
 
 export interface AgentRunOptions {
@@ -111,8 +113,11 @@ function handleOf(proc: AgentProcess, interpreter: RunInterpreter, program: stri
   let stopReason: StopReason | null = null;
   const done: Promise<AgentOutcome> = proc.exited.then(
     (exit): AgentOutcome => {
+      if (stopReason === 'stalled') return interpreter.stalled?.() ?? { kind: 'stopped', reason: stopReason };
       if (stopReason) return { kind: 'stopped', reason: stopReason };
-      if (exit.spawnError) return { kind: 'failed', error: `could not start ${program}: ${exit.spawnError}` };
+      // The binary vanished or cannot be executed: the machine's problem, not the task's.
+      if (exit.spawnError)
+        return { kind: 'environment', cause: 'cli', message: `could not start ${program}: ${exit.spawnError}` };
       try {
         return interpreter.outcome(exit);
       } catch (err) {

@@ -1,8 +1,9 @@
 /**
  * Is an agent CLI installed? Resolved on PATH asynchronously (the loop must
  * never block on the file system), then asked for its `--version` with a
- * timeout. "Not logged in" is not detected here: the CLIs only find out when
- * they call their API, so a session fails with the CLI's own message instead.
+ * timeout. "Not logged in" is mostly not detected here (the CLIs find out
+ * when they call their API); a runtime that can tell offline adds its own
+ * check (claude: `auth status`, see cli-runtime.ts).
  */
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
@@ -81,24 +82,41 @@ export async function checkBinary(binary: string, options: CheckBinaryOptions): 
   const found = await resolveOnPath(binary, pathVar);
   if (!found) {
     const hint = options.installHint ? ` — ${options.installHint}` : '';
+    // A path is not looked up on PATH: say what is wrong with that file.
+    if (binary.includes('/')) return { available: false, reason: `${binary}: ${await whyNotExecutable(binary)}` };
     return { available: false, reason: `${binary} not found on PATH${hint}` };
   }
   if (!options.versionArgs) return { available: true };
   try {
-    const version = await readVersion(found, options.versionArgs, options.timeoutMs ?? VERSION_TIMEOUT_MS, pathVar);
+    // The runtime's declared HOME (a scratch one in tests): a CLI may write under it even for --version.
+    const home = options.env?.HOME ?? process.env.HOME ?? '';
+    const version = await readVersion(found, options.versionArgs, options.timeoutMs ?? VERSION_TIMEOUT_MS, pathVar, home);
     return { available: true, version };
   } catch (err) {
     return { available: false, reason: `${binary} --version failed: ${(err as Error).message}` };
   }
 }
 
-function readVersion(path: string, args: readonly string[], timeoutMs: number, pathVar: string): Promise<string> {
+async function whyNotExecutable(path: string): Promise<string> {
+  try {
+    const info = await stat(path);
+    return info.isFile() ? 'not executable' : 'not a file';
+  } catch {
+    return 'no such file';
+  }
+}
+
+function readVersion(path: string, args: readonly string[], timeoutMs: number, pathVar: string, home: string): Promise<string> {
   return new Promise((resolveVersion, reject) => {
     execFile(
       path,
       [...args],
-      { timeout: timeoutMs, env: { PATH: pathVar, HOME: process.env.HOME ?? '' }, maxBuffer: 64 * 1024, windowsHide: true },
+      // SIGKILL: a CLI hung at start-up may ignore SIGTERM.
+      { timeout: timeoutMs, killSignal: 'SIGKILL', env: { PATH: pathVar, HOME: home }, maxBuffer: 64 * 1024, windowsHide: true },
       (err, stdout, stderr) => {
+        if (err && (err as { killed?: boolean }).killed) {
+          return reject(new Error(`timed out after ${Math.round(timeoutMs / 1000)} s`));
+        }
         if (err) return reject(new Error(firstLine(stderr) || err.message));
         resolveVersion(firstLine(stdout) || firstLine(stderr));
       },

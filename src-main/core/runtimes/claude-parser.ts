@@ -2,8 +2,10 @@
  * Claude Code's `--print --output-format stream-json --verbose` stream (see
  * docs/runtimes.md): `system/init` and `result` carry `session_id`;
  * `result` carries the final text, `total_cost_usd` and `usage`;
- * `rate_limit_event` with `status: "rejected"` carries `resetsAt` (epoch s);
- * a limited or unauthenticated run ends with `result.is_error: true`.
+ * `rate_limit_event` with `status: "rejected"` carries `resetsAt` (epoch s)
+ * unless `isUsingOverage` (the run goes on, paid); `system/api_retry` is a
+ * retry (no progress); a limited or unauthenticated run ends with
+ * `result.is_error: true`, its reason in `result` or `errors[]`.
  */
 import type { AgentEvent } from '../types';
 import { type CliEvent, type CliStreamParser, num, obj, parseJsonObject, str, textOutput } from './cli-stream';
@@ -20,7 +22,7 @@ export function createClaudeStreamParser(now: () => number): CliStreamParser {
       if (!msg) return textOutput(line);
       switch (msg.type) {
         case 'system':
-          return sessionOf(msg);
+          return msg.subtype === 'api_retry' ? apiRetry(msg) : sessionOf(msg);
         case 'assistant':
           return assistantText(msg);
         case 'rate_limit_event': {
@@ -54,9 +56,19 @@ function assistantText(msg: Record<string, unknown>): CliEvent[] {
   return events;
 }
 
+/** `{subtype:"api_retry", attempt, max_retries, error_status, error}`: no HTTP status means no answer at all. */
+function apiRetry(msg: Record<string, unknown>): CliEvent[] {
+  const status = num(msg.error_status);
+  const why = status !== undefined ? `HTTP ${status}` : 'no response (network)';
+  return [{ type: 'retry', message: `Claude API retry ${num(msg.attempt) ?? '?'}/${num(msg.max_retries) ?? '?'}: ${why}` }];
+}
+
 function rateLimitEvent(msg: Record<string, unknown>): CliEvent[] {
   const info = obj(msg.rate_limit_info);
   if (info?.status !== 'rejected') return [];
+  // Past the plan's limit with overage allowed, the run goes on (paid): not a pause.
+  if (info.isUsingOverage === true)
+    return textOutput(`Claude ${str(info.rateLimitType) ?? 'usage'} limit reached; using overage`);
   const resetsAt = num(info.resetsAt);
   const kind = str(info.rateLimitType) ?? 'usage';
   return [
@@ -83,7 +95,10 @@ function resultEvent(msg: Record<string, unknown>, resetTime: () => number | und
   }
   const text = str(msg.result) ?? '';
   if (msg.is_error === true || (str(msg.subtype) ?? 'success') !== 'success') {
-    const message = text || `Claude Code ended with ${str(msg.subtype) ?? 'an error'}`;
+    // error_during_execution carries no `result`, its reason in `errors[]`
+    // ("No conversation found with session ID: …").
+    const errors = Array.isArray(msg.errors) ? msg.errors.filter((e): e is string => typeof e === 'string') : [];
+    const message = text || errors.join('; ') || `Claude Code ended with ${str(msg.subtype) ?? 'an error'}`;
     if (LIMIT_TEXT.test(message) || num(msg.api_error_status) === 429) {
       const resetAt = resetTime();
       events.push({ type: 'rate_limit', message, ...(resetAt !== undefined ? { resetAt } : {}) });

@@ -3,9 +3,11 @@
  * stream-json transcript; the prompt goes on stdin; `--resume <session_id>`
  * continues the conversation the previous run reported.
  */
+import { execFile } from 'node:child_process';
 import type { AgentRuntime } from '../types';
 import { createClaudeStreamParser } from './claude-parser';
 import { type AgentCliConfig, type CliDefinition, cliPrompt, createCliRuntime } from './cli-runtime';
+import { parseJsonObject } from './cli-stream';
 import type { RuntimeOptions } from './command';
 
 export const claudeCli: CliDefinition = {
@@ -14,7 +16,8 @@ export const claudeCli: CliDefinition = {
   invocation(spec, config) {
     const { prompt, resumeToken } = cliPrompt(spec);
     // stream-json in print mode requires --verbose; acceptEdits lets an unattended run edit files
-    // (add "--dangerously-skip-permissions" through extraArgs to allow every tool).
+    // (add "--dangerously-skip-permissions" through extraArgs to allow every tool; claude refuses
+    // it when run as root, see docs/runtimes.md).
     const argv = ['--print', '--output-format', 'stream-json', '--verbose', '--permission-mode', 'acceptEdits'];
     if (resumeToken) argv.push('--resume', resumeToken);
     if (config.model) argv.push('--model', config.model);
@@ -22,7 +25,31 @@ export const claudeCli: CliDefinition = {
     return { argv, stdin: prompt };
   },
   createParser: createClaudeStreamParser,
+  // errors[] of a resume whose conversation is gone: "No conversation found with session ID: …"
+  resumeMissing: (error) => /No conversation found with session ID/i.test(error),
+  checkLogin: claudeLoginCheck,
 };
+
+/**
+ * `claude auth status` answers offline (exit 1 and `"loggedIn": false` when
+ * logged out), so a logged-out Claude is found before any task is spawned.
+ * Only a first-party login is judged: other providers (Bedrock, Vertex) and
+ * anything unreadable pass.
+ */
+function claudeLoginCheck(binary: string, env: Record<string, string>): Promise<string | null> {
+  return new Promise((resolve) => {
+    execFile(
+      binary,
+      ['auth', 'status'],
+      { timeout: 10_000, killSignal: 'SIGKILL', env, maxBuffer: 64 * 1024 },
+      (_err, stdout) => {
+        const status = parseJsonObject(stdout);
+        const loggedOut = status?.loggedIn === false && (status.apiProvider ?? 'firstParty') === 'firstParty';
+        resolve(loggedOut ? 'Not logged in · run `claude` and /login (claude auth status)' : null);
+      },
+    );
+  });
+}
 
 export function createClaudeRuntime(config: AgentCliConfig, options?: RuntimeOptions): AgentRuntime {
   return createCliRuntime(claudeCli, config, options);

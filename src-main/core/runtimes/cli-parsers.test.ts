@@ -77,11 +77,12 @@ describe('codex exec --json parser', () => {
     expect(ofType(events, 'error')[0]?.message).toMatch(/^You've hit your usage limit\./);
   });
 
-  it('treats the real offline "Reconnecting..." errors as progress, not failure', async () => {
+  it('treats the real offline "Reconnecting..." errors as retries (not failure, not progress)', async () => {
     const events = await parseSample('codex-offline-reconnect.jsonl', createCodexStreamParser);
     expect(ofType(events, 'error')).toEqual([]);
     expect(ofType(events, 'resume_token')).toEqual([{ type: 'resume_token', token: '01a211dc-6cf3-7a63-8808-72c19e19d6dc' }]);
-    expect(ofType(events, 'output')).toHaveLength(5);
+    expect(ofType(events, 'retry').length + ofType(events, 'output').length).toBe(5);
+    expect(ofType(events, 'retry').every((e) => /^Reconnecting\.\.\./.test(e.message))).toBe(true);
   });
 
   it('"try again at 3:45 PM" resolves to the next 3:45 PM', () => {

@@ -3,12 +3,13 @@
  * minimal environment, and a run whose stream a CLI-specific parser reads.
  * Each CLI file only says how to invoke it and how to read its stream.
  */
+import { rm } from 'node:fs/promises';
 import type { RuntimeConfig } from '../config';
 import type { AgentAdoptSpec, AgentHandle, AgentRuntime, AgentStartSpec, Availability } from '../types';
 import { buildAgentEnv } from './agent-env';
 import { adoptAgentRun, startAgentRun } from './agent-run';
 import { checkBinary } from './availability';
-import { type CliStreamParser, createCliInterpreter } from './cli-stream';
+import { type CliStreamParser, createCliInterpreter, type ExitClassifier } from './cli-stream';
 import type { RuntimeOptions } from './command';
 
 export type AgentCliConfig = Extract<RuntimeConfig, { kind: 'claude' | 'codex' | 'gemini' | 'copilot' }>;
@@ -27,6 +28,15 @@ export interface CliDefinition {
   /** argv (without the binary) and stdin for this run. */
   invocation(spec: AgentStartSpec, config: AgentCliConfig): CliInvocation;
   createParser(now: () => number, invocation: CliInvocation): CliStreamParser;
+  /** What the exit code alone says about the environment (gemini: 41, 55). */
+  classifyExit?: ExitClassifier;
+  /**
+   * The CLI could not resume the conversation (it no longer exists, or was
+   * never recorded): the run starts over with the task instead of failing.
+   */
+  resumeMissing?(error: string): boolean;
+  /** An offline check of the CLI's login, run after the version check; the reason when logged out. */
+  checkLogin?(binary: string, env: Record<string, string>): Promise<string | null>;
 }
 
 /**
@@ -44,29 +54,42 @@ export function createCliRuntime(definition: CliDefinition, config: AgentCliConf
   const name = options.name ?? config.kind;
   const binary = config.binary ?? definition.binary;
   const now = () => options.clock?.now() ?? Date.now();
+  const run = (spec: AgentStartSpec): AgentHandle => {
+    const invocation = definition.invocation(spec, config);
+    const { argv, stdin } = invocation;
+    return startAgentRun({
+      argv: [binary, ...argv],
+      stdin,
+      cwd: spec.cwd,
+      env: buildAgentEnv({ taskId: spec.task.id, sessionId: spec.sessionId, declared: config.env }),
+      logPath: spec.logPath,
+      runDir: spec.runDir,
+      startedAt: spec.startedAt,
+      stopGraceMs: options.stopGraceMs,
+      interpreter: createCliInterpreter(definition.createParser(now, invocation), now, definition.classifyExit),
+      onEvent: spec.onEvent,
+      logger: options.logger,
+      scope: `runtime[${name}]`,
+    });
+  };
   return {
     name,
     timeoutMs: config.timeoutMs,
-    checkAvailability(): Promise<Availability> {
-      return checkBinary(binary, { versionArgs: ['--version'], installHint: definition.installHint, env: config.env });
+    stallMs: config.stallMs,
+    async checkAvailability(): Promise<Availability> {
+      const found = await checkBinary(binary, {
+        versionArgs: ['--version'],
+        installHint: definition.installHint,
+        env: config.env,
+      });
+      if (!found.available || !definition.checkLogin) return found;
+      const env = buildAgentEnv({ taskId: '', sessionId: '', declared: config.env });
+      const loggedOut = await definition.checkLogin(binary, env);
+      return loggedOut ? { available: false, reason: loggedOut } : found;
     },
     start(spec: AgentStartSpec): AgentHandle {
-      const invocation = definition.invocation(spec, config);
-      const { argv, stdin } = invocation;
-      return startAgentRun({
-        argv: [binary, ...argv],
-        stdin,
-        cwd: spec.cwd,
-        env: buildAgentEnv({ taskId: spec.task.id, sessionId: spec.sessionId, declared: config.env }),
-        logPath: spec.logPath,
-        runDir: spec.runDir,
-        startedAt: spec.startedAt,
-        stopGraceMs: options.stopGraceMs,
-        interpreter: createCliInterpreter(definition.createParser(now, invocation), now),
-        onEvent: spec.onEvent,
-        logger: options.logger,
-        scope: `runtime[${name}]`,
-      });
+      if (!spec.isResume || !spec.resumeToken || !definition.resumeMissing) return run(spec);
+      return startWithFreshFallback(spec, run, definition.resumeMissing);
     },
     adopt(spec: AgentAdoptSpec): AgentHandle {
       return adoptAgentRun({
@@ -84,6 +107,39 @@ export function createCliRuntime(definition: CliDefinition, config: AgentCliConf
         logger: options.logger,
         scope: `runtime[${name}]`,
       });
+    },
+  };
+}
+
+/**
+ * A resume whose conversation the CLI cannot find starts over with the task
+ * prompt (plus the continuation message) instead of failing the task.
+ */
+function startWithFreshFallback(
+  spec: AgentStartSpec,
+  run: (spec: AgentStartSpec) => AgentHandle,
+  resumeMissing: (error: string) => boolean,
+): AgentHandle {
+  let current = run(spec);
+  let stopped = false;
+  const done = current.done.then(async (outcome) => {
+    const error = outcome.kind === 'failed' ? outcome.error : outcome.kind === 'environment' ? outcome.message : null;
+    if (stopped || error === null || !resumeMissing(error)) return outcome;
+    spec.onEvent({ type: 'output', stream: 'stdout', line: `cannot resume ${spec.resumeToken}: ${error}; starting over` });
+    // The second run writes its own pid and exit record: clear the first one's.
+    if (spec.runDir) await rm(spec.runDir, { recursive: true, force: true });
+    if (stopped) return outcome;
+    current = run({ ...spec, resumeToken: null });
+    return current.done;
+  });
+  return {
+    get pid() {
+      return current.pid;
+    },
+    done,
+    stop(reason) {
+      stopped = true;
+      return current.stop(reason);
     },
   };
 }

@@ -16,7 +16,7 @@ export function createCodexStreamParser(now: () => number): CliStreamParser {
   let lastMessage: string | null = null;
 
   const errorEvents = (message: string): CliEvent[] => {
-    if (TRANSIENT.test(message)) return textOutput(message);
+    if (TRANSIENT.test(message)) return [{ type: 'retry', message }];
     const events: CliEvent[] = [];
     if (LIMIT_TEXT.test(message)) {
       const resetAt = findResetTime(message, now());

@@ -112,4 +112,11 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE ticks ADD COLUMN curve_ms INTEGER;
   ALTER TABLE ticks ADD COLUMN push INTEGER;
   `,
+  // Environment failures share the rate-limit pause: its kind, the probe backoff step, and
+  // whether the one probe run of the current step has been started.
+  `
+  ALTER TABLE runtime_pauses ADD COLUMN kind TEXT NOT NULL DEFAULT 'rate_limit';
+  ALTER TABLE runtime_pauses ADD COLUMN step INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE runtime_pauses ADD COLUMN probing INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

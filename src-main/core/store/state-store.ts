@@ -26,10 +26,34 @@ const appSettingsSchema = z.object({
   notifications: z.boolean().catch(DEFAULT_APP_SETTINGS.notifications),
 });
 
+export type RuntimePauseKind = 'rate_limit' | 'environment';
+
 export interface RuntimePause {
   runtime: string;
+  /** Rate limit: the reset. Environment: when the next probe may run. */
   pausedUntil: number;
   reason: string;
+  kind: RuntimePauseKind;
+  /** Environment: how many probes failed in a row (the backoff step). */
+  step: number;
+  /** Environment: the one probe run of this step has started and not ended yet. */
+  probing: boolean;
+}
+
+/** Environment probes: 1 min, doubling, at most 30 min apart. */
+export interface ProbeBackoff {
+  baseMs: number;
+  maxMs: number;
+}
+export const DEFAULT_PROBE_BACKOFF: ProbeBackoff = { baseMs: 60_000, maxMs: 30 * 60_000 };
+
+interface PauseRow {
+  runtime: string;
+  paused_until: number;
+  reason: string;
+  kind: string;
+  step: number;
+  probing: number;
 }
 
 export class StateStore {
@@ -70,23 +94,94 @@ export class StateStore {
   }
 
   runtimePause(runtime: string): RuntimePause | null {
-    const row = this.sql.get('SELECT runtime, paused_until, reason FROM runtime_pauses WHERE runtime = ?').get(runtime) as
-      | { runtime: string; paused_until: number; reason: string }
-      | undefined;
-    return row ? { runtime: row.runtime, pausedUntil: row.paused_until, reason: row.reason } : null;
+    const row = this.sql
+      .get('SELECT runtime, paused_until, reason, kind, step, probing FROM runtime_pauses WHERE runtime = ?')
+      .get(runtime) as PauseRow | undefined;
+    if (!row) return null;
+    return {
+      runtime: row.runtime,
+      pausedUntil: row.paused_until,
+      reason: row.reason,
+      kind: row.kind === 'environment' ? 'environment' : 'rate_limit',
+      step: row.step,
+      probing: row.probing === 1,
+    };
   }
 
-  /** The longest known reset wins: a shorter window never shortens a pause. */
+  /**
+   * A usage limit: the longest known reset wins, a shorter window never
+   * shortens a pause. A limit is proof the CLI reached its API, so it ends an
+   * environment pause (its probe succeeded as far as the environment goes).
+   */
   extendRuntimePause(runtime: string, until: number, reason: string): RuntimePause {
     this.sql
       .get(
         `INSERT INTO runtime_pauses (runtime, paused_until, reason) VALUES (?, ?, ?)
          ON CONFLICT (runtime) DO UPDATE SET
-           reason = CASE WHEN excluded.paused_until > paused_until THEN excluded.reason ELSE reason END,
-           paused_until = MAX(paused_until, excluded.paused_until)`,
+           reason = CASE WHEN excluded.paused_until > paused_until OR kind = 'environment' THEN excluded.reason ELSE reason END,
+           paused_until = CASE WHEN kind = 'environment' THEN excluded.paused_until ELSE MAX(paused_until, excluded.paused_until) END,
+           kind = 'rate_limit', step = 0, probing = 0`,
       )
       .run(runtime, until, reason);
     return this.runtimePause(runtime)!;
+  }
+
+  /**
+   * An environment failure (not logged in, no network, …): pause until the
+   * next probe. A failure while the pause still runs (several runs failing
+   * together) keeps the step; a failure after it expired (the probe failed)
+   * doubles the wait. A longer rate-limit pause is kept.
+   */
+  pauseForEnvironment(runtime: string, now: number, reason: string, backoff = DEFAULT_PROBE_BACKOFF): RuntimePause {
+    const current = this.runtimePause(runtime);
+    let step = 0;
+    if (current?.kind === 'environment') step = current.pausedUntil > now ? current.step : current.step + 1;
+    const wait = Math.min(backoff.baseMs * 2 ** step, backoff.maxMs);
+    const until = Math.max(now + wait, current?.kind === 'rate_limit' ? current.pausedUntil : 0);
+    if (current?.kind === 'environment' && current.pausedUntil > now && !current.probing) {
+      // Same step: keep its probe time, refresh the reason.
+      this.sql.get('UPDATE runtime_pauses SET reason = ? WHERE runtime = ?').run(reason, runtime);
+      return this.runtimePause(runtime)!;
+    }
+    this.sql
+      .get(
+        `INSERT INTO runtime_pauses (runtime, paused_until, reason, kind, step, probing) VALUES (?, ?, ?, 'environment', ?, 0)
+         ON CONFLICT (runtime) DO UPDATE SET paused_until = excluded.paused_until, reason = excluded.reason,
+           kind = 'environment', step = excluded.step, probing = 0`,
+      )
+      .run(runtime, until, reason, step);
+    return this.runtimePause(runtime)!;
+  }
+
+  /**
+   * Takes the one probe run of an expired environment pause. True for exactly
+   * one caller per step, across every daemon sharing the runtime.
+   */
+  claimProbe(runtime: string, now: number): boolean {
+    const result = this.sql
+      .get(
+        `UPDATE runtime_pauses SET probing = 1
+         WHERE runtime = ? AND kind = 'environment' AND probing = 0 AND paused_until <= ?`,
+      )
+      .run(runtime, now);
+    return result.changes === 1;
+  }
+
+  /** The probe run ended without telling (stopped): the step may probe again. */
+  releaseProbe(runtime: string): void {
+    this.sql.get(`UPDATE runtime_pauses SET probing = 0 WHERE runtime = ? AND kind = 'environment'`).run(runtime);
+  }
+
+  /** Wake: probe an environment pause now rather than at the end of its step. */
+  probeNow(runtime: string, now: number): void {
+    this.sql
+      .get(`UPDATE runtime_pauses SET paused_until = MIN(paused_until, ?) WHERE runtime = ? AND kind = 'environment'`)
+      .run(now, runtime);
+  }
+
+  /** The runtime worked: an environment pause is over (a rate-limit pause stays). */
+  clearEnvironmentPause(runtime: string): void {
+    this.sql.get(`DELETE FROM runtime_pauses WHERE runtime = ? AND kind = 'environment'`).run(runtime);
   }
 
   clearRuntimePause(runtime: string): void {

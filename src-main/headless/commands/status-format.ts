@@ -22,7 +22,7 @@ export function formatSnapshot(snapshot: Snapshot, options: TableOptions = {}): 
           { header: 'daemon', cell: (d) => d.name, max: 30 },
           { header: 'state', cell: (d) => d.state + (d.paused && d.state !== 'paused' ? ' (paused)' : '') },
           { header: 'source', cell: (d) => sourceCell(d), max: 50 },
-          { header: 'runtime', cell: (d) => runtimeCell(d), max: 50 },
+          { header: 'runtime', cell: (d) => runtimeCell(d), max: 90 },
           { header: 'slots', cell: (d) => `${d.slots.filter((s) => s.state === 'busy').length}/${mark(d, 'maxConcurrent')}` },
           {
             header: 'poll',
@@ -64,11 +64,24 @@ function sourceCell(d: DaemonSnapshot): string {
   return `${d.sourceKind}, push down since ${clockTime(d.push.downSince ?? 0)}, polling`;
 }
 
-/** "claude", "claude (unavailable: not found on PATH)", "claude (rate-limited until 15:00)". */
-function runtimeCell(d: DaemonSnapshot): string {
-  if (!d.runtime.available) return `${d.runtime.name} (unavailable: ${d.runtime.reason ?? 'unknown'})`;
-  if (d.runtime.pausedUntil !== null) return `${d.runtime.name} (rate-limited until ${clockTime(d.runtime.pausedUntil)})`;
-  return d.runtime.name;
+/**
+ * "claude 2.1.332", "claude (unavailable: not found on PATH; next probe
+ * 15:02)", "claude (rate-limited until 15:00)", "claude (paused: Not logged
+ * in · Please run /login; next probe 15:02)".
+ */
+export function runtimeCell(d: DaemonSnapshot): string {
+  const r = d.runtime;
+  const name = r.version ? `${r.name} ${versionNumber(r.version)}` : r.name;
+  const next = r.pausedUntil !== null ? `next probe ${clockTime(r.pausedUntil)}` : 'probing now';
+  if (!r.available) return `${name} (unavailable: ${r.reason ?? 'unknown'}${r.pauseKind === 'environment' ? `; ${next}` : ''})`;
+  if (r.pauseKind === 'environment') return `${name} (paused: ${r.pauseReason ?? 'environment failure'}; ${next})`;
+  if (r.pausedUntil !== null) return `${name} (rate-limited until ${clockTime(r.pausedUntil)})`;
+  return name;
+}
+
+/** "2.1.332 (Claude Code)" → "2.1.332"; "codex-cli 0.171.0" → "0.171.0". */
+function versionNumber(version: string): string {
+  return /\d+\.\d+[\w.-]*/.exec(version)?.[0] ?? version;
 }
 
 function noteCell(d: DaemonSnapshot): string {
