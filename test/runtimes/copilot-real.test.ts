@@ -63,12 +63,11 @@ describe.skipIf(!COPILOT)('copilot runtime with the real Copilot CLI', () => {
   );
 
   it(
-    'not logged in: fails with the CLI’s first error line, exit 1',
+    'not logged in: an environment failure (auth) with the CLI’s first error line, not a task failure',
     async () => {
       const { spec } = makeSpec(dir, 'anything');
       const outcome = await runtime({}).start(spec).done;
-      expect(outcome.kind).toBe('failed');
-      if (outcome.kind === 'failed') expect(outcome.error).toMatch(/No authentication information found[\s\S]*\(exit code 1\)$/);
+      expect(outcome).toEqual({ kind: 'environment', cause: 'auth', message: 'Error: No authentication information found.' });
     },
     TIMEOUT,
   );
