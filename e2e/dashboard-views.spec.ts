@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The dashboard's views in Chromium against the real core (issue 12): charts
  * on first open, the push-source backoff view, pool lanes, the overview
@@ -5,7 +6,8 @@
  * is checked against the core's own records.
  */
 import type { Page } from '@playwright/test';
-import { call, captureConsoleErrors, openTab } from './support/page-helpers';
+import { lowContrastTexts } from './support/contrast';
+import { call, captureConsoleErrors, openTab, saveScreenshot } from './support/page-helpers';
 import { expect, LANES_QUEUE, test } from './support/views-fixture';
 
 test.describe.configure({ mode: 'serial' });
@@ -180,4 +182,153 @@ test('pool lanes and overview cards: running, done, failed and rate-limited runs
   await expect(polled.getByTestId('saved')).not.toHaveText(/^0 fewer/);
   await expect(polled.getByTestId('push-health')).toHaveText('no push channel: polling');
   await expect(page.getByTestId('daemon-card-pushed').getByTestId('push-health')).toHaveText(/^connected since \d\d:\d\d:\d\d$/);
+});
+
+test('tasks: choose the queue, newest first, queue column and filter, a visible confirmation', async ({ page, views }) => {
+  await openTab(page, 'Tasks', expect);
+  const queue = page.getByLabel('Queue', { exact: true });
+  await expect(queue.locator('option')).toHaveText(['quiet', 'lanes']);
+  await queue.selectOption('lanes');
+  await page.getByLabel('Prompt').fill('from the form sleep=300');
+  await page.getByLabel('Title (optional)').fill('From the form');
+  await page.getByRole('button', { name: 'Add task' }).click();
+  await expect(page.getByTestId('task-added')).toHaveText('Added “From the form” to queue lanes.');
+  await queue.selectOption('quiet');
+  await page.getByLabel('Prompt').fill('parked while quiet is paused');
+  await page.getByLabel('Title (optional)').fill('Parked');
+  await page.getByRole('button', { name: 'Add task' }).click();
+  await expect(page.getByTestId('task-added')).toHaveText('Added “Parked” to queue quiet.');
+  // Newest first, each with its queue.
+  const rows = page.locator('[data-testid^="task-row-"]');
+  await expect(rows.first().locator('strong')).toHaveText('Parked');
+  await expect(rows.first().getByTestId('task-queue')).toHaveText('queue quiet');
+  const stored = await call(views.core, 'listTasks', {});
+  expect(stored.find((t) => t.title === 'Parked')?.queue).toBe('quiet');
+  expect(stored.find((t) => t.title === 'From the form')?.queue).toBe('lanes');
+  await page.getByLabel('Show queue').selectOption('lanes');
+  await expect(rows.filter({ hasText: 'Parked' })).toHaveCount(0);
+  await expect(rows.first().getByTestId('task-queue')).toHaveText('queue lanes');
+  await expect(rows.filter({ hasText: 'From the form' }).getByTestId('task-status')).toHaveText('done', { timeout: 20_000 });
+  await call(views.core, 'cancelTask', { id: stored.find((t) => t.title === 'Parked')!.id });
+});
+
+test('sessions: daemon column, state in words, filters, the timeline under its row', async ({ page, views }) => {
+  await call(views.core, 'addTask', {
+    title: 'Will not compile',
+    prompt: 'x sleep=100 exit=2 fail-message=compile-error-in-main',
+    queue: LANES_QUEUE,
+  });
+  await call(views.core, 'addTask', { title: 'Compiles', prompt: 'y sleep=100', queue: LANES_QUEUE });
+  await openTab(page, 'Sessions', expect);
+  const failed = page.locator('[data-testid^="session-row-"]', { hasText: 'Will not compile' });
+  await expect(failed.getByTestId('session-state')).toHaveText(/^failed: .*compile-error-in-main/, { timeout: 20_000 });
+  await expect(failed.getByTestId('session-daemon')).toHaveText('lanes');
+  const done = page.locator('[data-testid^="session-row-"]', { hasText: 'Compiles' });
+  await expect(done.getByTestId('session-state')).toHaveText('done', { timeout: 20_000 });
+  await expect(done.getByTestId('session-duration')).toHaveText(/^\d+ (ms|s)$/);
+
+  await page.getByLabel('State').selectOption('failed');
+  await expect(done).toHaveCount(0);
+  await expect(failed).toHaveCount(1);
+  const all = await call(views.core, 'listSessions', {});
+  const failedCount = all.filter((s) => s.state === 'failed' || s.outcome === 'failed').length;
+  await expect(page.getByTestId('sessions-count')).toHaveText(`${failedCount} of ${all.length} sessions`);
+  await page.getByLabel('State').selectOption('');
+  await page.getByLabel('Daemon').selectOption('pushed');
+  await expect(failed).toHaveCount(0);
+  await page.getByLabel('Daemon').selectOption('lanes');
+
+  // The detail opens in the row right under the session, not below the table.
+  await failed.getByRole('button', { name: /Show timeline of Will not compile/ }).click();
+  const next = failed.locator('xpath=following-sibling::tr[1]');
+  await expect(next.getByTestId('session-timeline')).toBeVisible();
+  await expect(next.getByTestId('session-timeline')).toContainText('agent_failed');
+  await failed.getByRole('button', { name: /Hide timeline/ }).click();
+  await expect(page.getByTestId('session-timeline')).toHaveCount(0);
+});
+
+test('settings: headless hides tray-only toggles; a saved value says it overrides nightshift.json until reset', async ({
+  page,
+  views,
+}) => {
+  await openTab(page, 'Settings', expect);
+  await expect(page.getByTestId('tray-only-note')).toBeVisible();
+  await expect(page.getByLabel('Start Nightshift at login')).toHaveCount(0);
+  await expect(page.getByLabel('Pause new work while on battery')).toHaveCount(0);
+  await expect(page.getByLabel('Notify when tasks finish, fail or hit a rate limit')).toBeVisible();
+
+  const form = page.getByRole('form', { name: 'Tuning of lanes' });
+  await expect(form.getByTestId('override-note')).toHaveCount(0);
+  await form.getByLabel('Poll interval (ms)').fill('1500');
+  await form.getByRole('button', { name: 'Save lanes' }).click();
+  await expect(form.getByTestId('override-note')).toHaveText('overrides nightshift.json (1000 there)');
+  expect((await call(views.core, 'getSettings', {})).daemons.find((d) => d.name === 'lanes')?.overridden).toEqual([
+    'pollIntervalMs',
+  ]);
+  await form.getByRole('button', { name: 'Reset lanes to nightshift.json' }).click();
+  await expect(form.getByTestId('override-note')).toHaveCount(0);
+  await expect(form.getByLabel('Poll interval (ms)')).toHaveValue('1000');
+  expect((await call(views.core, 'getSettings', {})).daemons.find((d) => d.name === 'lanes')?.overridden).toEqual([]);
+});
+
+test('keyboard: tabs by arrow keys, every control reachable, focus visible', async ({ page }) => {
+  await page.getByRole('tab', { name: 'Overview' }).focus();
+  for (const name of ['Backoff', 'Pool', 'Sessions', 'Tasks', 'Settings']) {
+    await page.keyboard.press('ArrowRight');
+    await expect(page.getByRole('tab', { name })).toBeFocused();
+    await expect(page.getByRole('tab', { name })).toHaveAttribute('aria-selected', 'true');
+  }
+  await page.keyboard.press('Home');
+  await expect(page.getByRole('tab', { name: 'Overview' })).toBeFocused();
+  // Tab from the tab list walks into the panel; every stop shows a focus ring.
+  const stops: string[] = [];
+  for (let i = 0; i < 12; i++) {
+    await page.keyboard.press('Tab');
+    const focus = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement;
+      const style = getComputedStyle(el);
+      return {
+        name: `${el.tagName}:${(el.getAttribute('aria-label') || el.textContent?.trim() || '').slice(0, 30)}`,
+        outline: style.outlineStyle,
+      };
+    });
+    // Past the last control, focus leaves the page for the browser's own UI (the body reports it): not a stop.
+    if (focus.name.startsWith('BODY:')) continue;
+    expect(focus.outline, `focus ring on ${focus.name}`).not.toBe('none');
+    stops.push(focus.name);
+  }
+  expect(stops).toEqual(expect.arrayContaining(['BUTTON:Resume', 'BUTTON:Pause', 'BUTTON:Wake', 'BUTTON:Pause all']));
+});
+
+const VIEWS = ['Overview', 'Backoff', 'Pool', 'Sessions', 'Tasks', 'Settings'] as const;
+
+test('every view in light and dark: legible (contrast checked) and captured', async ({ page, views }, testInfo) => {
+  // Something to show in the lanes and the sessions table, whichever specs ran before.
+  const task = await call(views.core, 'addTask', { title: 'Screenshot run', prompt: 'z sleep=1500', queue: LANES_QUEUE });
+  await expect.poll(async () => (await call(views.core, 'listTasks', {})).find((t) => t.id === task.id)?.status).toBe('done');
+  // The checker itself can fail: grey on grey is reported.
+  await page.evaluate(() => {
+    const probe = document.createElement('p');
+    probe.id = 'contrast-probe';
+    probe.textContent = 'grey on grey';
+    probe.style.cssText = 'color: #777; background: #888';
+    document.body.append(probe);
+  });
+  expect((await lowContrastTexts(page)).map((f) => f.text)).toEqual(['grey on grey']);
+  await page.evaluate(() => document.getElementById('contrast-probe')?.remove());
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const view of VIEWS) {
+      await openTab(page, view, expect);
+      if (view === 'Backoff') await page.getByLabel('Daemon').selectOption('pushed');
+      if (view === 'Pool') {
+        await page.getByLabel('Daemon').selectOption('lanes');
+        await page.getByLabel('last 10 min').check();
+        await expect(page.getByTestId('lane-bar').first()).toBeVisible();
+      }
+      if (view === 'Sessions') await expect(page.getByTestId('sessions-table')).toBeVisible();
+      expect(await lowContrastTexts(page), `${view} in ${scheme}`).toEqual([]);
+      await saveScreenshot(testInfo, `view-${view.toLowerCase()}-${scheme}`, (path) => page.screenshot({ path, fullPage: true }));
+    }
+  }
 });

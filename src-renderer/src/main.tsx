@@ -12,7 +12,8 @@ import { connectStore, createDashboardStore, loadInitial } from './store';
 import './styles.css';
 import { createWebSocketBridge, dashboardSocketUrl } from './ws-bridge';
 
-const store = createDashboardStore();
+// Without the preload's bridge this page is the headless dashboard: no tray, no login item, no battery watch.
+const store = createDashboardStore({ headless: !window.nightshift });
 
 function pickBridge(): Bridge {
   if (window.nightshift) {

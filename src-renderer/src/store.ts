@@ -25,12 +25,15 @@ export interface DashboardState {
   settings: Settings | null;
   /** Last failure of an initial load, shown in a banner. */
   loadError: string | null;
+  /** Served by `nightshift run --dashboard` (no tray): tray-only settings do not apply. */
+  headless: boolean;
 }
 
 export type DashboardStore = StoreApi<DashboardState>;
 
-export function createDashboardStore(): DashboardStore {
+export function createDashboardStore(options: { headless?: boolean } = {}): DashboardStore {
   return createStore<DashboardState>(() => ({
+    headless: options.headless ?? false,
     connection: 'connecting',
     snapshot: null,
     ticks: {},

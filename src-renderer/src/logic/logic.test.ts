@@ -107,12 +107,15 @@ describe('settings validation', () => {
 
 describe('new task validation', () => {
   it('requires a prompt and drops empty optional fields', () => {
-    const empty = validateNewTask({ prompt: '', title: '', cwd: '' });
+    const empty = validateNewTask({ prompt: '', title: '', cwd: '', queue: '' });
     expect(!empty.ok && empty.errors).toEqual({ prompt: 'must not be empty' });
-    expect(validateNewTask({ prompt: 'fix it', title: ' ', cwd: '' })).toEqual({ ok: true, value: { prompt: 'fix it' } });
-    expect(validateNewTask({ prompt: 'fix it', title: 'Fix', cwd: '/tmp/repo' })).toEqual({
+    expect(validateNewTask({ prompt: 'fix it', title: ' ', cwd: '', queue: '' })).toEqual({
       ok: true,
-      value: { prompt: 'fix it', title: 'Fix', cwd: '/tmp/repo' },
+      value: { prompt: 'fix it' },
+    });
+    expect(validateNewTask({ prompt: 'fix it', title: 'Fix', cwd: '/tmp/repo', queue: 'board' })).toEqual({
+      ok: true,
+      value: { prompt: 'fix it', title: 'Fix', cwd: '/tmp/repo', queue: 'board' },
     });
   });
 });

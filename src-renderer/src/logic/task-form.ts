@@ -7,9 +7,11 @@ export interface NewTaskForm {
   prompt: string;
   title: string;
   cwd: string;
+  /** The local queue to add to; empty = the instance's default. */
+  queue: string;
 }
 
-export const EMPTY_TASK_FORM: NewTaskForm = { prompt: '', title: '', cwd: '' };
+export const EMPTY_TASK_FORM: NewTaskForm = { prompt: '', title: '', cwd: '', queue: '' };
 
 export function validateNewTask(form: NewTaskForm): Validated<z.output<typeof addTaskSchema>> {
   // Empty optional fields mean "not given", not "an empty title".
@@ -17,6 +19,7 @@ export function validateNewTask(form: NewTaskForm): Validated<z.output<typeof ad
     prompt: form.prompt,
     title: form.title.trim() || undefined,
     cwd: form.cwd.trim() || undefined,
+    queue: form.queue || undefined,
   });
   return parsed.success ? { ok: true, value: parsed.data } : { ok: false, errors: issuesByField(parsed.error.issues) };
 }

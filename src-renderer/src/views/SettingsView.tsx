@@ -4,10 +4,11 @@ import { useAction, useDashboard, useDashboardState } from '../context';
 import { type TuningField, type TuningForm, tuningForm, validateTuning } from '../logic/settings-form';
 import { FieldError } from './TasksView';
 
-const APP_TOGGLES: { key: keyof AppSettings; label: string }[] = [
-  { key: 'startAtLogin', label: 'Start Nightshift at login' },
-  { key: 'pauseOnBattery', label: 'Pause new work while on battery' },
-  { key: 'notifications', label: 'Notify when tasks finish, fail or hit a rate limit' },
+/** `trayOnly`: applied by the tray app alone; the headless dashboard hides them. */
+const APP_TOGGLES: { key: keyof AppSettings; label: string; trayOnly: boolean }[] = [
+  { key: 'startAtLogin', label: 'Start Nightshift at login', trayOnly: true },
+  { key: 'pauseOnBattery', label: 'Pause new work while on battery', trayOnly: true },
+  { key: 'notifications', label: 'Notify when tasks finish, fail or hit a rate limit', trayOnly: false },
 ];
 
 const TUNING_FIELDS: { key: TuningField; label: string }[] = [
@@ -15,6 +16,15 @@ const TUNING_FIELDS: { key: TuningField; label: string }[] = [
   { key: 'maxIdleBackoffMs', label: 'Idle backoff cap (ms)' },
   { key: 'maxConcurrent', label: 'Slots (concurrent agents)' },
 ];
+
+/** A value saved here wins over the config file until reset: say so beside the field. */
+function OverrideNote({ configured }: { configured: string }) {
+  return (
+    <span className="override" data-testid="override-note">
+      overrides nightshift.json ({configured} there)
+    </span>
+  );
+}
 
 export function SettingsView() {
   const settings = useDashboardState((s) => s.settings);
@@ -36,10 +46,16 @@ export function SettingsView() {
 function AppSettingsForm({ app }: { app: AppSettings }) {
   const { api } = useDashboard();
   const action = useAction();
+  const headless = useDashboardState((s) => s.headless);
   return (
     <fieldset className="form" data-testid="app-settings">
       <legend>App</legend>
-      {APP_TOGGLES.map(({ key, label }) => (
+      {headless && (
+        <p className="muted" data-testid="tray-only-note">
+          Start at login and pause on battery belong to the tray app; this headless instance does not apply them.
+        </p>
+      )}
+      {APP_TOGGLES.filter((t) => !(headless && t.trayOnly)).map(({ key, label }) => (
         <label key={key} className="check">
           <input
             type="checkbox"
@@ -64,6 +80,7 @@ function TuningFormView({ tuning }: { tuning: DaemonTuning }) {
   const [form, setForm] = useState<TuningForm>(() => tuningForm(tuning));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [saved, setSaved] = useState(false);
+  const [reset, setReset] = useState(false);
   const action = useAction();
   // A change from elsewhere (the tray, another dashboard) replaces the form's contents.
   useEffect(() => setForm(tuningForm(tuning)), [tuning]);
@@ -92,18 +109,33 @@ function TuningFormView({ tuning }: { tuning: DaemonTuning }) {
               onChange={(e) => setForm({ ...form, [key]: e.target.value })}
             />
             {errors[key] && <FieldError id={`${prefix}-${key}-error`} text={errors[key]} />}
+            {tuning.overridden.includes(key) && <OverrideNote configured={String(tuning.configured[key])} />}
           </div>
         ))}
         <label className="check">
           <input type="checkbox" checked={form.jitter} onChange={(e) => setForm({ ...form, jitter: e.target.checked })} />
           Jitter (spread polls so that many daemons do not poll in lockstep)
         </label>
+        {tuning.overridden.includes('jitter') && <OverrideNote configured={tuning.configured.jitter ? 'on' : 'off'} />}
         {errors.form && <FieldError id={`${prefix}-form-error`} text={errors.form} />}
         <div className="actions">
           <button type="submit" disabled={action.busy}>
             Save {tuning.name}
           </button>
+          {tuning.overridden.length > 0 && (
+            <button
+              type="button"
+              disabled={action.busy}
+              onClick={async () => {
+                setSaved(false);
+                setReset(await action.run(() => api.resetDaemonTuning({ name: tuning.name })));
+              }}
+            >
+              Reset {tuning.name} to nightshift.json
+            </button>
+          )}
           {saved && <span role="status">Saved.</span>}
+          {reset && tuning.overridden.length === 0 && <span role="status">Back to the values in nightshift.json.</span>}
         </div>
         {action.error && (
           <p className="error" role="alert">

@@ -1,12 +1,24 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+/**
+ * The local queue: add a task (choosing its queue), then every task newest
+ * first with its queue, filterable by queue; review tasks get Approve and
+ * Reject-with-reason.
+ */
+import { type FormEvent, useCallback, useEffect, useMemo, useState } from 'react';
 import type { LocalTask } from '../../../src-main/api/contract';
 import { useAction, useDashboard, useDashboardState } from '../context';
 import { EMPTY_TASK_FORM, type NewTaskForm, validateNewTask } from '../logic/task-form';
+
+/** Queues the daemons of this instance take tasks from, in config order. */
+function useQueues(): string[] {
+  const daemons = useDashboardState((s) => s.snapshot?.daemons);
+  return useMemo(() => [...new Set((daemons ?? []).flatMap((d) => (d.queue ? [d.queue] : [])))], [daemons]);
+}
 
 export function TasksView() {
   const { api } = useDashboard();
   const [tasks, setTasks] = useState<LocalTask[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
+  const [queueFilter, setQueueFilter] = useState('');
   const reload = useCallback(() => {
     api.listTasks({ limit: 500 }).then(
       (rows) => {
@@ -23,11 +35,15 @@ export function TasksView() {
     const timer = setTimeout(reload, 150);
     return () => clearTimeout(timer);
   }, [sessions, reload]);
+  const configured = useQueues();
+  const queues = useMemo(() => [...new Set([...configured, ...(tasks ?? []).map((t) => t.queue)])], [configured, tasks]);
+  // listTasks answers newest first.
+  const shown = (tasks ?? []).filter((t) => queueFilter === '' || t.queue === queueFilter);
 
   return (
     <section aria-labelledby="tasks-title">
       <h2 id="tasks-title">Tasks (local queue)</h2>
-      <AddTaskForm onAdded={reload} />
+      <AddTaskForm queues={configured} onAdded={reload} />
       {loadError && <p className="error">{loadError}</p>}
       {tasks && tasks.length === 0 && (
         <p className="empty" data-testid="tasks-empty">
@@ -35,28 +51,52 @@ export function TasksView() {
         </p>
       )}
       {tasks && tasks.length > 0 && (
-        <ul className="task-list" data-testid="task-list">
-          {[...tasks].reverse().map((t) => (
-            <TaskItem key={t.id} task={t} onChanged={reload} />
-          ))}
-        </ul>
+        <>
+          <div className="controls">
+            <label htmlFor="task-filter-queue">Show queue</label>
+            <select id="task-filter-queue" value={queueFilter} onChange={(e) => setQueueFilter(e.target.value)}>
+              <option value="">all queues</option>
+              {queues.map((q) => (
+                <option key={q} value={q}>
+                  {q}
+                </option>
+              ))}
+            </select>
+            <span className="muted" data-testid="task-count">
+              {shown.length} of {tasks.length} tasks, newest first
+            </span>
+          </div>
+          <ul className="task-list" data-testid="task-list">
+            {shown.map((t) => (
+              <TaskItem key={t.id} task={t} onChanged={reload} />
+            ))}
+          </ul>
+        </>
       )}
     </section>
   );
 }
 
-function AddTaskForm({ onAdded }: { onAdded: () => void }) {
+function AddTaskForm({ queues, onAdded }: { queues: string[]; onAdded: () => void }) {
   const { api } = useDashboard();
   const [form, setForm] = useState<NewTaskForm>(EMPTY_TASK_FORM);
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const [added, setAdded] = useState<LocalTask | null>(null);
   const action = useAction();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const valid = validateNewTask(form);
+    setAdded(null);
+    const valid = validateNewTask({ ...form, queue: form.queue || queues[0] || '' });
     if (!valid.ok) return setErrors(valid.errors);
     setErrors({});
-    if (await action.run(() => api.addTask(valid.value))) {
-      setForm(EMPTY_TASK_FORM);
+    let task: LocalTask | null = null;
+    if (
+      await action.run(async () => {
+        task = await api.addTask(valid.value);
+      })
+    ) {
+      setForm({ ...EMPTY_TASK_FORM, queue: form.queue });
+      setAdded(task);
       onAdded();
     }
   };
@@ -78,10 +118,28 @@ function AddTaskForm({ onAdded }: { onAdded: () => void }) {
       <label htmlFor="task-cwd">Working directory (optional)</label>
       <input type="text" placeholder="/path/to/repo" {...field('cwd')} />
       {errors.cwd && <FieldError id="task-cwd-error" text={errors.cwd} />}
+      {queues.length > 0 && (
+        <>
+          <label htmlFor="task-queue">Queue</label>
+          <select {...field('queue')} value={form.queue || queues[0]}>
+            {queues.map((q) => (
+              <option key={q} value={q}>
+                {q}
+              </option>
+            ))}
+          </select>
+          {errors.queue && <FieldError id="task-queue-error" text={errors.queue} />}
+        </>
+      )}
       <div className="actions">
         <button type="submit" disabled={action.busy}>
           Add task
         </button>
+        {added && (
+          <span role="status" className="confirmation" data-testid="task-added">
+            Added “{added.title}” to queue {added.queue}.
+          </span>
+        )}
       </div>
       {action.error && (
         <p className="error" role="alert">
@@ -98,14 +156,22 @@ function TaskItem({ task, onChanged }: { task: LocalTask; onChanged: () => void 
   const [reason, setReason] = useState('');
   const run = (call: () => Promise<unknown>) => action.run(call).then((ok) => ok && onChanged());
   return (
-    <li className="task" data-testid={`task-row-${task.id}`}>
+    <li className="task" data-testid={`task-row-${task.id}`} data-queue={task.queue}>
       <div className="task-head">
         <strong>{task.title}</strong>
+        <span className="muted" data-testid="task-queue">
+          queue {task.queue}
+        </span>
         <span className={`badge task-${task.status}`} data-testid="task-status">
           {task.status.replace('_', ' ')}
         </span>
       </div>
       {task.cwd && <p className="muted">in {task.cwd}</p>}
+      {task.blocked && (
+        <p className="warning" data-testid="task-blocked">
+          Not taken: {task.blocked}
+        </p>
+      )}
       {task.result && <pre className="output">{task.result}</pre>}
       <div className="actions">
         {task.status === 'in_review' && (
