@@ -21,6 +21,7 @@ export const BRIDGE_REQUEST_NAMES = [
   'getSessionEvents',
   'getSessionSpans',
   'listTasks',
+  'getTask',
   'addTask',
   'cancelTask',
   'approveTask',

@@ -61,7 +61,12 @@ export interface LocalTask extends Task {
   result: string | null;
   /** For a todo task no daemon can take: why (unknown queue or runtime, runtime unavailable, daemon paused). */
   blocked: string | null;
+  /** In `listTasks` replies: `prompt` holds only its first {@link PROMPT_PREVIEW_CHARS} characters; `getTask` has it all. */
+  promptTruncated?: boolean;
 }
+
+/** Lists carry this much of each task's text: a list of large tasks stays small; the full text is one `getTask` away. */
+export const PROMPT_PREVIEW_CHARS = 2048;
 
 const daemonName = z.string().min(1).max(64);
 const id = z.string().min(1).max(200);
@@ -153,6 +158,8 @@ export const requests = {
       limit: z.number().int().min(1).max(10_000).optional(),
     }),
   ),
+  /** One local task with its full text (lists carry a preview). */
+  getTask: request<LocalTask>()(z.strictObject({ id })),
   addTask: request<LocalTask>()(addTaskSchema, true),
   cancelTask: request<LocalTask>()(z.strictObject({ id }), true),
   /** Review loop on the local queue: `in_review → done`. */

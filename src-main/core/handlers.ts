@@ -4,7 +4,7 @@
  * schema cannot (does the daemon exist, is the task in a state that allows it).
  */
 import { stat } from 'node:fs/promises';
-import type { LocalTask } from '../api/contract';
+import { type LocalTask, PROMPT_PREVIEW_CHARS } from '../api/contract';
 import { ApiError, type ApiHandlers } from '../api/dispatch';
 import { sessionSpans } from './session-spans';
 import type { Supervisor } from './supervisor';
@@ -61,11 +61,16 @@ export function createHandlers(sup: Supervisor): ApiHandlers {
       return sessionSpans(sup.sessions.listActiveSince(since, name), (id) => sup.sessions.events(id), since);
     },
     listTasks: (filter) => {
-      const tasks = sup.queue.list(filter);
+      const tasks = sup.queue.list(filter).map(withPromptPreview);
       const targets = sup.routeTargets();
       if (targets.length === 0) return tasks;
       for (const task of tasks) if (task.status === 'todo') task.blocked = whyNoDaemonTakes(task, targets);
       return tasks;
+    },
+    getTask: ({ id }) => {
+      const task = sup.queue.get(id);
+      if (!task) throw new ApiError('not_found', `no task "${id}"`);
+      return task;
     },
     addTask: async (input) => {
       const queue = input.queue ?? defaultQueue();
@@ -103,4 +108,13 @@ export function createHandlers(sup: Supervisor): ApiHandlers {
       return settings;
     },
   };
+}
+
+/** A list entry carries the first PROMPT_PREVIEW_CHARS of the task text, and says when it was cut. */
+function withPromptPreview(task: LocalTask): LocalTask {
+  if (task.prompt.length <= PROMPT_PREVIEW_CHARS) return task;
+  // Never cut a surrogate pair in half: the preview stays valid text.
+  const code = task.prompt.charCodeAt(PROMPT_PREVIEW_CHARS - 1);
+  const end = code >= 0xd800 && code <= 0xdbff ? PROMPT_PREVIEW_CHARS - 1 : PROMPT_PREVIEW_CHARS;
+  return { ...task, prompt: task.prompt.slice(0, end), promptTruncated: true };
 }

@@ -48,6 +48,7 @@ export function fakeHandlers(): ApiHandlers & { tasks: LocalTask[] } {
     },
     getSessionEvents: unavailable,
     approveTask: unavailable,
+    getTask: unavailable,
     rejectTask: unavailable,
     getSettings: unavailable,
     setSettings: unavailable,

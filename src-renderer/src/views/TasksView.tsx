@@ -172,6 +172,7 @@ function TaskItem({ task, onChanged }: { task: LocalTask; onChanged: () => void 
           Not taken: {task.blocked}
         </p>
       )}
+      <TaskText task={task} />
       {task.result && <pre className="output">{task.result}</pre>}
       <div className="actions">
         {task.status === 'in_review' && (
@@ -217,5 +218,32 @@ export function FieldError({ id, text }: { id: string; text: string }) {
     <p className="field-error" id={id} role="alert">
       {text}
     </p>
+  );
+}
+
+/** The task's text: the list's preview at first; opening it fetches the whole text when the list cut it. */
+function TaskText({ task }: { task: LocalTask }) {
+  const { api } = useDashboard();
+  const [full, setFull] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const onToggle = (open: boolean) => {
+    if (!open || !task.promptTruncated || full !== null) return;
+    api.getTask({ id: task.id }).then(
+      (t) => setFull(t.prompt),
+      (err: unknown) => setError(err instanceof Error ? err.message : String(err)),
+    );
+  };
+  return (
+    <details className="task-text" onToggle={(e) => onToggle(e.currentTarget.open)}>
+      <summary>Task text</summary>
+      <pre className="output" data-testid="task-text">
+        {full ?? (task.promptTruncated ? `${task.prompt}…` : task.prompt)}
+      </pre>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </details>
   );
 }

@@ -68,6 +68,7 @@ export const validArgs: Record<RequestName, fc.Arbitrary<unknown>> = {
     runtime: opt(fc.oneof({ weight: 3, arbitrary: fc.constant('command') }, { weight: 1, arbitrary: oddText(70) })),
     queue: opt(fc.oneof({ weight: 3, arbitrary: fc.constant('default') }, { weight: 1, arbitrary: oddText(70) })),
   }),
+  getTask: record({ id: oddText(250) }),
   cancelTask: record({ id: oddText(250) }),
   approveTask: record({ id: oddText(250) }),
   rejectTask: record({ id: oddText(250), reason: oddText(500) }),

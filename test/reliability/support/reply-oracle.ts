@@ -3,7 +3,7 @@
  * the transport: an error envelope with the right code (and nothing written),
  * or a result — and for addTask, a task whose text reads back byte-identical.
  */
-import { isRequestName, type LocalTask, requests } from '../../../src-main/api/contract';
+import { isRequestName, type LocalTask, PROMPT_PREVIEW_CHARS, requests } from '../../../src-main/api/contract';
 import { ERROR_CODES } from '../../../src-main/api/dispatch';
 import type { DbFingerprint, FuzzCore } from './fuzz-core';
 
@@ -79,8 +79,13 @@ async function roundTrip(target: FuzzCore, input: { prompt: string; title?: stri
   const same = (a: string, b: string) => a === b && Buffer.from(a, 'utf8').equals(Buffer.from(b, 'utf8'));
   if (!same(task.prompt, input.prompt))
     problems.push(`addTask: the reply's prompt differs from the one sent (${codePoints(input.prompt)})`);
-  if (!same(listed.prompt, input.prompt))
-    problems.push(`addTask: listTasks returns a different prompt (${codePoints(input.prompt)})`);
+  // The list carries a preview (a whole-code-point prefix, flagged when cut); getTask the full text.
+  const preview = listed.promptTruncated ? input.prompt.slice(0, listed.prompt.length) : input.prompt;
+  if (!same(listed.prompt, preview) || (listed.promptTruncated && listed.prompt.length > PROMPT_PREVIEW_CHARS))
+    problems.push(`addTask: listTasks returns a different prompt preview (${codePoints(input.prompt)})`);
+  const full = await target.core.handlers.getTask({ id: task.id });
+  if (!same(full.prompt, input.prompt))
+    problems.push(`addTask: getTask returns a different prompt (${codePoints(input.prompt)})`);
   if (input.title !== undefined && !same(listed.title, input.title))
     problems.push(`addTask: listTasks returns a different title (${codePoints(input.title)})`);
   return problems;

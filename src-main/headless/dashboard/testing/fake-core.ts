@@ -131,6 +131,7 @@ export function createFakeCore(initial: { daemons?: DaemonSnapshot[]; ticks?: Ti
       state.tasks.push(added);
       return added;
     },
+    getTask: ({ id }) => task(id),
     cancelTask: ({ id }) => Object.assign(task(id), { status: 'cancelled' as const }),
     approveTask: ({ id }) => Object.assign(task(id), { status: 'done' as const }),
     rejectTask: ({ id }) => Object.assign(task(id), { status: 'in_progress' as const }),
