@@ -50,6 +50,12 @@ const BENCHES: BenchSpec[] = [
     quickArgs: ['--seconds', '10', '--settle-seconds', '15'],
   },
   {
+    file: 'bench/cli.ts',
+    title: 'CLI start-up: --version, task add, tasks',
+    args: ['--rounds', '15'],
+    quickArgs: ['--rounds', '5'],
+  },
+  {
     file: 'bench/render.ts',
     title: 'Dashboard render in Chromium',
     args: [],

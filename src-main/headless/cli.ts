@@ -4,7 +4,6 @@
  * stderr and an exit code: 2 for bad usage or configuration, 1 otherwise.
  */
 import { CommanderError } from 'commander';
-import { ApiCallError } from '../api/dispatch';
 import { CliError } from './commands/cli-error';
 import { buildProgram } from './commands/program';
 
@@ -20,7 +19,8 @@ export async function main(argv: string[]): Promise<number> {
       // --help / --version, or a usage error commander already printed.
       return err.exitCode === 0 ? 0 : 2;
     }
-    if (err instanceof ApiCallError && err.code === 'bad_request') {
+    // ApiCallError, matched by name: importing its module would load the contract (and zod) up front.
+    if (err instanceof Error && err.name === 'ApiCallError' && (err as { code?: unknown }).code === 'bad_request') {
       // The instance (or the offline core) refused a value we passed on: bad usage.
       process.stderr.write(`nightshift: ${err.message}\n`);
       return 2;

@@ -192,7 +192,7 @@ describe('nightshift CLI (end to end)', () => {
     expect(await cliOk(['tasks', '--data-dir', dataDir])).toMatch(/todo .*daemon paused \(local/);
     await cliOk(['wake', '--data-dir', dataDir]);
     await waitFor(async () => (await tasks())[0]!.status === 'done', 30_000, 'the task done after wake');
-  });
+  }, 120_000);
 
   it('reads on a data dir where nothing ever ran fail clearly', async () => {
     const result = await cli(['tasks', '--data-dir', dataDir]);

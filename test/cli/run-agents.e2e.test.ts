@@ -95,7 +95,8 @@ describe('nightshift run (end to end)', () => {
 
     instance.child.kill('SIGTERM');
     expect((await instance.exited).code).toBe(0);
-  });
+    // Its own waits allow 60 s: on a loaded 2-core machine 30 s for the whole test was not enough.
+  }, 120_000);
 
   it('after kill -9 of run, a restart kills the leftover agents and finishes every task exactly once', async () => {
     const config = await writeFixtureConfig(dir, { agentLog, maxConcurrent: 3 });

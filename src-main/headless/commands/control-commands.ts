@@ -8,12 +8,10 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { LocalTask } from '../../api/contract';
 import type { ApiClient } from '../../api/dispatch';
-import { createStreamLogger } from '../../core/log';
-import { TASK_STATUSES, type TaskStatus } from '../../core/types';
-import { resolveDataDir } from '../data-dir';
+import type { TaskStatus } from '../../core/types';
 import { CliError, EXIT_USAGE } from './cli-error';
 import { formatSessions, formatSessionTimelines, formatTasks, formatTicks, outputWidth } from './format';
-import { type AccessOptions, accessInstance } from './instance-access';
+import type { AccessOptions } from './instance-access';
 import { sessionJson, taskJson } from './json-output';
 import { formatSnapshot } from './status-format';
 
@@ -37,9 +35,13 @@ async function withApi<T>(
   options: { create?: boolean; io?: Output } = {},
 ): Promise<T> {
   const io = options.io ?? stdio;
+  // Loaded on use: --help and argument errors never load the core or the control client.
+  const [{ connectToInstance }, { resolveDataDir }] = await Promise.all([import('./instance-connect'), import('../data-dir')]);
   const dataDir = resolveDataDir(dataDirOption);
-  const logger = createStreamLogger((line) => process.stderr.write(line), 'warn');
-  const access = await accessInstance({ dataDir, offline, logger, create: options.create });
+  const connection = await connectToInstance(dataDir);
+  const access = connection
+    ? { api: connection.api, live: true, close: async () => connection.close() }
+    : await accessOffline(dataDir, offline, options.create);
   try {
     if (!access.live) io.err(`(no nightshift instance running on ${dataDir}; working on its database directly)`);
     return await fn(access.api);
@@ -48,11 +50,24 @@ async function withApi<T>(
   }
 }
 
+/** No instance answered: the offline path (core over the database), loaded only now. */
+async function accessOffline(dataDir: string, offline: Offline, create: boolean | undefined) {
+  const [{ accessInstance }, { createStreamLogger }] = await Promise.all([import('./instance-access'), import('../../core/log')]);
+  const logger = createStreamLogger((line) => process.stderr.write(line), 'warn');
+  return accessInstance({ dataDir, offline, logger, create });
+}
+
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
 }
+
+/** core/types' TASK_STATUSES, repeated so that this file loads nothing shared with the app (checked below). */
+const TASK_STATUSES = ['todo', 'in_progress', 'in_review', 'done', 'failed', 'cancelled'] as const;
+type Listed = (typeof TASK_STATUSES)[number];
+const _sameStatuses: [Exclude<TaskStatus, Listed>, Exclude<Listed, TaskStatus>] extends [never, never] ? true : false = true;
+void _sameStatuses;
 
 function parseStatus(value: string): TaskStatus {
   if (!(TASK_STATUSES as readonly string[]).includes(value)) {

@@ -7,11 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { readControlSecret } from '../control/secret';
-import { dashboardTokenPath, readDashboardToken, writeNewDashboardToken } from '../dashboard-token';
-import { ensurePrivateDataDir, resolveDataDir } from '../data-dir';
 import { CliError } from './cli-error';
-import { DASHBOARD_PORT_FILE_NAME } from './run-dashboard';
 
 export function registerDashboardCommand(program: Command): void {
   program
@@ -20,6 +16,18 @@ export function registerDashboardCommand(program: Command): void {
     .option('--new-token', 'write a new token: the old one stops working from the next "nightshift run"')
     .option('--data-dir <dir>', 'data directory (default: $NIGHTSHIFT_HOME or the platform app data dir)')
     .action(async (opts: { newToken?: boolean; dataDir?: string }) => {
+      const [
+        { readControlSecret },
+        { dashboardTokenPath, readDashboardToken, writeNewDashboardToken },
+        dirs,
+        { DASHBOARD_PORT_FILE_NAME },
+      ] = await Promise.all([
+        import('../control/secret'),
+        import('../dashboard-token'),
+        import('../data-dir'),
+        import('./run-dashboard'),
+      ]);
+      const { ensurePrivateDataDir, resolveDataDir } = dirs;
       const dataDir = resolveDataDir(opts.dataDir);
       let token: string | null;
       if (opts.newToken) {

@@ -5,10 +5,6 @@
  * is sound or was repaired, 1 when it could not be.
  */
 import type { Command } from 'commander';
-import { errorMessage } from '../../core/errors';
-import { doctorDatabase } from '../../core/store/doctor';
-import { acquireInstanceLock, InstanceLockedError } from '../../core/store/instance-lock';
-import { resolveDataDir } from '../data-dir';
 import { CliError } from './cli-error';
 
 export function registerDoctorCommand(program: Command): void {
@@ -17,6 +13,14 @@ export function registerDoctorCommand(program: Command): void {
     .description('check the database; when damaged, keep a copy and rebuild it from what can be read (or the last backup)')
     .option('--data-dir <dir>', 'the data directory')
     .action(async (opts: { dataDir?: string }) => {
+      // Loaded on use, so that other commands' start-up never pays for the store (see bench/cli.ts).
+      const [{ errorMessage }, { doctorDatabase }, { acquireInstanceLock, InstanceLockedError }, { resolveDataDir }] =
+        await Promise.all([
+          import('../../core/errors'),
+          import('../../core/store/doctor'),
+          import('../../core/store/instance-lock'),
+          import('../data-dir'),
+        ]);
       const dataDir = resolveDataDir(opts.dataDir);
       let lock: Awaited<ReturnType<typeof acquireInstanceLock>>;
       try {

@@ -17,11 +17,9 @@ import { createCore } from '../../core/create-core';
 import type { Logger } from '../../core/log';
 import { DB_FILE_NAME } from '../../core/store/db';
 import { acquireInstanceLock, InstanceLockedError } from '../../core/store/instance-lock';
-import { type ControlConnection, connectControl } from '../control/client';
-import { controlSocketPath } from '../control/protocol';
-import { readControlSecret } from '../control/secret';
 import { ensurePrivateDataDir } from '../data-dir';
 import { CliError } from './cli-error';
+import { connectToInstance } from './instance-connect';
 
 /** The config the last `run` used, so offline commands see the same daemons. */
 export const RUN_CONFIG_FILE_NAME = 'run-config.json';
@@ -45,12 +43,7 @@ export interface AccessOptions {
   logger: Logger;
 }
 
-/** Connects to the instance serving `dataDir`, presenting its control secret; null when none runs. */
-export async function connectToInstance(dataDir: string): Promise<ControlConnection | null> {
-  // No secret file: nothing serves this dir (or an older version does; its refusal then names the problem).
-  const secret = await readControlSecret(dataDir);
-  return connectControl(controlSocketPath(dataDir), secret ?? '');
-}
+export { connectToInstance };
 
 export async function accessInstance(options: AccessOptions): Promise<InstanceAccess> {
   const connection = await connectToInstance(options.dataDir);

@@ -1,0 +1,15 @@
+/**
+ * Reaching a running instance, and nothing more: the light half of
+ * instance-access.ts, so a command that finds an instance never loads the
+ * core, the database driver, the sources or the runtimes.
+ */
+import { type ControlConnection, connectControl } from '../control/client';
+import { controlSocketPath } from '../control/protocol';
+import { readControlSecret } from '../control/secret';
+
+/** Connects to the instance serving `dataDir`, presenting its control secret; null when none runs. */
+export async function connectToInstance(dataDir: string): Promise<ControlConnection | null> {
+  // No secret file: nothing serves this dir (or an older version does; its refusal then names the problem).
+  const secret = await readControlSecret(dataDir);
+  return connectControl(controlSocketPath(dataDir), secret ?? '');
+}
