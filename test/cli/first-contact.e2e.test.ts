@@ -67,6 +67,7 @@ describe('exit codes (docs/cli.md): 2 bad usage, 1 failure, 0 success', () => {
       [['reject', 't_1', ...d], 2],
       [['cancel', ...d], 2],
       [['dashboard', '--bogus'], 2],
+      [['doctor', '--bogus'], 2],
       [['no-such-command'], 2],
       // 1: a failure
       [['tasks', ...d], 1], // nothing ran here yet
@@ -90,6 +91,7 @@ describe('exit codes (docs/cli.md): 2 bad usage, 1 failure, 0 success', () => {
       [['wake', ...d], 0],
       [['dashboard', '--new-token', ...d], 0],
       [['dashboard', ...d], 0],
+      [['doctor', ...d], 0],
     ];
     const got: string[] = [];
     for (const [args, expected] of cases) {
