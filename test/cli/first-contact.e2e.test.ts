@@ -212,3 +212,22 @@ describe('run --dashboard', () => {
     await stop(third);
   }, 90_000);
 });
+
+describe('settings saved from the dashboard override the config file', () => {
+  it('status marks them and the next run logs each one at start', async () => {
+    const { connectToInstance } = await import('../../src-main/headless/commands/instance-connect');
+    const first = await run(['--agent', `node ${FAKE_AGENT}`]);
+    const conn = (await connectToInstance(dataDir))!;
+    await conn.api.setSettings({ daemons: [{ name: 'local', pollIntervalMs: 4_000 }] });
+    conn.close();
+    expect(await cliOk(['status', '--data-dir', dataDir])).toMatch(
+      /\b4s\*…120s\b[\s\S]*\* saved from the dashboard; overrides the config file/,
+    );
+    await stop(first);
+    const second = await run(['--agent', `node ${FAKE_AGENT}`]);
+    expect(second.stderr()).toMatch(
+      /daemon "local": pollIntervalMs 4000 \(saved from the dashboard\) overrides the config's 10000/,
+    );
+    await stop(second);
+  }, 60_000);
+});
