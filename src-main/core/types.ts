@@ -72,6 +72,11 @@ export interface TaskSource {
    */
   pushHealthy?(): boolean;
   /**
+   * True while the push channel also delivers status changes of running tasks
+   * (SSE task events, LISTEN): the loop then checks them only when woken.
+   */
+  pushesStatusChanges?(): boolean;
+  /**
    * The push channel in use, or null when this source only polls (none
    * configured, or the server offers none). Absent: the source cannot tell.
    */

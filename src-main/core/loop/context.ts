@@ -2,6 +2,7 @@
  * What the tick phases share. One object per daemon, built by DaemonLoop, so
  * that each phase is a plain function that can be read (and tested) alone.
  */
+
 import type { Notice } from '../core-api';
 import type { Logger } from '../log';
 import type { RuntimePool } from '../pool';
@@ -9,6 +10,7 @@ import type { SessionStore } from '../sessions/session-store';
 import type { ProbeBackoff, StateStore } from '../store/state-store';
 import type { AgentRuntime, Clock, SessionRow, TaskSource } from '../types';
 import type { WorkspacePort } from '../workspace-port';
+import type { RunningChecks } from './running-checks';
 
 export const RATE_LIMIT_RESUME_PROMPT = 'Rate limit window has reset. Continue working on the task where you left off.';
 export const INTERRUPTED_RESUME_PROMPT =
@@ -30,6 +32,8 @@ export interface LoopContext {
   readonly logger: Logger;
   /** How often an environment-paused runtime is probed. */
   readonly probeBackoff: ProbeBackoff;
+  /** When to ask the source about each running task (running-checks.ts). */
+  readonly runningChecks: RunningChecks;
   maxConcurrent(): number;
   /** Paused or stopping: start no new agent. */
   holdNewWork(): boolean;

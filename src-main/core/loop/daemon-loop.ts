@@ -26,6 +26,7 @@ import { type LeaseHeartbeat, startLeaseHeartbeat } from './lease-heartbeat';
 import { nearestResumeAt, planNextDelay } from './next-delay';
 import { finishCompleting, killCancelled, reapOrphans, resumeRateLimited, watchReviews } from './phases';
 import { releaseHeldTasks } from './release-on-quit';
+import { RunningChecks } from './running-checks';
 
 export interface LoopTuning {
   pollIntervalMs: number;
@@ -79,6 +80,7 @@ export class DaemonLoop {
   private readonly ctx: LoopContext;
   private tuning: LoopTuning;
   private readonly idle: IdleBackoff;
+  private readonly checks: RunningChecks;
   private readonly errors: ErrorBackoff;
   private readonly random: Random;
 
@@ -107,6 +109,7 @@ export class DaemonLoop {
     this.tuning = { ...options.tuning };
     this.random = options.random ?? Math.random;
     this.idle = new IdleBackoff(this.tuning.pollIntervalMs, this.tuning.maxIdleBackoffMs);
+    this.checks = new RunningChecks(this.tuning.pollIntervalMs, this.tuning.maxIdleBackoffMs);
     this.errors = new ErrorBackoff(this.tuning.pollIntervalMs, this.tuning.jitter, this.random);
     this.paused = options.state.paused(options.name) ?? options.pausedByConfig;
     this.pool = new RuntimePool({
@@ -125,6 +128,7 @@ export class DaemonLoop {
     });
     this.ctx = {
       daemon: options.name,
+      runningChecks: this.checks,
       pauseKey: runtimePauseKey(options.runtime.name, options.name),
       source: options.source,
       runtime: options.runtime,
@@ -161,6 +165,7 @@ export class DaemonLoop {
     this.unwatch ??=
       this.options.source.watch?.(() => {
         this.samplePush();
+        this.checks.wake();
         this.requestTick();
       }) ?? null;
     this.heartbeat ??= startLeaseHeartbeat(this.ctx);
@@ -225,6 +230,7 @@ export class DaemonLoop {
   retune(tuning: LoopTuning): void {
     this.tuning = { ...tuning };
     this.idle.retune(tuning.pollIntervalMs, tuning.maxIdleBackoffMs);
+    this.checks.retune(tuning.pollIntervalMs, tuning.maxIdleBackoffMs);
     this.errors.retune(tuning.pollIntervalMs);
     if (this.running && !this.paused) this.schedule(0);
     this.options.onChange();

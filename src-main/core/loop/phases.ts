@@ -32,9 +32,21 @@ async function isolated(ctx: LoopContext, what: string, fn: () => Promise<void>)
 
 /** Phase 1: a task cancelled, deleted or taken over at the source stops its agent. */
 export async function killCancelled(ctx: LoopContext): Promise<void> {
-  for (const run of ctx.pool.running()) {
+  const runs = ctx.pool.running();
+  const now = ctx.clock.now();
+  const pushed = ctx.source.pushesStatusChanges?.() === true;
+  const due = new Set(
+    ctx.runningChecks.select(
+      runs.map((r) => r.sessionId),
+      now,
+      pushed,
+    ),
+  );
+  for (const run of runs) {
+    if (!due.has(run.sessionId)) continue;
     await isolated(ctx, `checking task ${run.taskId}`, async () => {
       const task = await ctx.source.get(run.taskId);
+      ctx.runningChecks.checked(run.sessionId, ctx.clock.now());
       if (task && task.status === 'in_progress') return;
       ctx.log('info', `task ${run.taskId} is ${task ? task.status : 'gone'}: stopping its agent`);
       await ctx.pool.stop(run.sessionId, 'cancelled');

@@ -190,6 +190,8 @@ export function createHttpSource(config: HttpSourceConfig, options: HttpSourceOp
     },
 
     pushHealthy: () => [...watchers].some((w) => w.isHealthy()),
+    // Only the event stream carries status changes; a long poll answers for claimable tasks alone.
+    pushesStatusChanges: () => [...watchers].some((w) => w.isHealthy() && w.channel() === 'sse'),
     pushChannel: () => [...watchers].find((w) => w.channel() !== null)?.channel() ?? null,
     requestCount: () => transport.requestCount,
 

@@ -256,6 +256,8 @@ export function createPostgresSource(config: PostgresSourceConfig, options: Post
     watch: (onChange) => listener.subscribe(onChange),
 
     pushHealthy: () => listener.isHealthy(),
+    // The trigger NOTIFYs on every status change, so a healthy LISTEN reports cancellations itself.
+    pushesStatusChanges: () => listener.isHealthy(),
     requestCount: () => requests,
 
     async close() {
