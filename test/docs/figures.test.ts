@@ -28,7 +28,7 @@ function normalise(figure: string): string {
   return figure.replace(/[  ,]/g, '').replace(/\.$/, '');
 }
 
-export function quotedFigures(text: string): string[] {
+function quotedFigures(text: string): string[] {
   const inProse = [...text.matchAll(FIGURE)].map((m) => normalise(m[1]!));
   return [...inProse, ...tableFigures(text)].filter((n) => /\d/.test(n));
 }
