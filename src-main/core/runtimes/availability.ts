@@ -11,7 +11,8 @@ import { access, stat } from 'node:fs/promises';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import type { Availability } from '../types';
 
-export const VERSION_TIMEOUT_MS = 10_000;
+/** gemini 0.61 needed more than 10 s for `--version` on this loaded 2-core machine. */
+export const VERSION_TIMEOUT_MS = 30_000;
 
 /** Windows' default PATHEXT, for an environment that lacks it. */
 const DEFAULT_PATHEXT = '.COM;.EXE;.BAT;.CMD';
