@@ -61,7 +61,7 @@ export function createHandlers(sup: Supervisor): ApiHandlers {
       return sessionSpans(sup.sessions.listActiveSince(since, name), (id) => sup.sessions.events(id), since);
     },
     listTasks: (filter) => {
-      const tasks = sup.queue.list(filter).map(withPromptPreview);
+      const tasks = sup.queue.list(filter, { promptChars: PROMPT_PREVIEW_CHARS }).map(withPromptPreview);
       const targets = sup.routeTargets();
       if (targets.length === 0) return tasks;
       for (const task of tasks) if (task.status === 'todo') task.blocked = whyNoDaemonTakes(task, targets);

@@ -2,7 +2,8 @@
  * A dashboard client that keeps asking without reading its replies cannot
  * make the runner buffer without bound: the real `nightshift run --dashboard`
  * (a child process whose RSS is measured from /proc), a list holding a
- * ~1 MB task, and a client whose socket is paused sending requests for 10 s.
+ * ~1 MB task asked for in full (`getTask`; lists carry only a 2 KB preview),
+ * and a client whose socket is paused sending requests for 10 s.
  */
 import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -40,7 +41,9 @@ describe.skipIf(process.platform !== 'linux')('dashboard backpressure (real runn
     dir = await tempDir('bp');
     const dataDir = join(dir, 'data');
     const config = await writeFixtureConfig(dir, { agentLog: join(dir, 'agents.jsonl'), maxConcurrent: 1 });
-    await cliOk(['task', 'add', '--data-dir', dataDir, '--title', 'big', '-'], { input: `sleep=10 ${'y'.repeat(999_000)}` });
+    const bigId = (
+      await cliOk(['task', 'add', '--data-dir', dataDir, '--title', 'big', '-'], { input: `sleep=10 ${'y'.repeat(999_000)}` })
+    ).trim();
     instance = await startRun(['--config', config, '--data-dir', dataDir, '--dashboard']);
     const pid = instance.child.pid!;
     await waitFor(() => /dashboard: http/.test(instance!.stdout()), 10_000, 'the dashboard URL');
@@ -69,7 +72,8 @@ describe.skipIf(process.platform !== 'linux')('dashboard backpressure (real runn
       if (!added && Date.now() - started > 5_000)
         added = cliOk(['task', 'add', '--data-dir', dataDir, '--title', 'during', 'sleep=10']);
       if (ws.readyState === ws.OPEN) {
-        for (let i = 0; i < 20; i++) ws.send(JSON.stringify({ type: 'request', id: sent++, name: 'listTasks', args: {} }));
+        for (let i = 0; i < 20; i++)
+          ws.send(JSON.stringify({ type: 'request', id: sent++, name: 'getTask', args: { id: bigId } }));
       }
       await new Promise((r) => setTimeout(r, 50));
       peak = Math.max(peak, rssMb(pid));

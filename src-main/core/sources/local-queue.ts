@@ -95,7 +95,15 @@ export class LocalTaskQueue {
     return task;
   }
 
-  list(filter: { queue?: string; status?: readonly TaskStatus[]; limit?: number } = {}): LocalTask[] {
+  /**
+   * Tasks, newest first. With `promptChars`, each prompt is read only up to
+   * that many characters plus one (so the caller can tell it was cut): a list
+   * of megabyte tasks must not read megabytes per request.
+   */
+  list(
+    filter: { queue?: string; status?: readonly TaskStatus[]; limit?: number } = {},
+    options: { promptChars?: number } = {},
+  ): LocalTask[] {
     const where: string[] = [];
     const values: unknown[] = [];
     if (filter.queue) {
@@ -106,7 +114,11 @@ export class LocalTaskQueue {
       where.push(`status IN (${filter.status.map(() => '?').join(',')})`);
       values.push(...filter.status);
     }
-    const sql = `SELECT * FROM tasks ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
+    const columns =
+      options.promptChars === undefined
+        ? '*'
+        : `id, queue, title, substr(prompt, 1, ${Math.floor(options.promptChars) + 1}) AS prompt, status, runtime, cwd, repository, result, created_at, updated_at`;
+    const sql = `SELECT ${columns} FROM tasks ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
     return (this.sql.get(sql).all(...values, filter.limit ?? 500) as Row[]).map(toTask);
   }
 
