@@ -114,12 +114,15 @@ export class LocalTaskQueue {
       where.push(`status IN (${filter.status.map(() => '?').join(',')})`);
       values.push(...filter.status);
     }
+    // As bytes (SQLite's text functions stop at a NUL): 4 bytes per character covers any UTF-8, plus one to tell it was cut.
+    const headBytes = options.promptChars === undefined ? null : Math.floor(options.promptChars) * 4 + 1;
     const columns =
-      options.promptChars === undefined
+      headBytes === null
         ? '*'
-        : `id, queue, title, substr(prompt, 1, ${Math.floor(options.promptChars) + 1}) AS prompt, status, runtime, cwd, repository, result, created_at, updated_at`;
+        : `id, queue, title, substr(CAST(prompt AS BLOB), 1, ${headBytes}) AS prompt, status, runtime, cwd, repository, result, created_at, updated_at`;
     const sql = `SELECT ${columns} FROM tasks ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
-    return (this.sql.get(sql).all(...values, filter.limit ?? 500) as Row[]).map(toTask);
+    const rows = this.sql.get(sql).all(...values, filter.limit ?? 500) as (Omit<Row, 'prompt'> & { prompt: string | Buffer })[];
+    return rows.map((r) => toTask({ ...r, prompt: typeof r.prompt === 'string' ? r.prompt : utf8Head(r.prompt) }));
   }
 
   /** Tasks of one queue that are waiting or under way, by status. */
@@ -252,4 +255,16 @@ function toTask(r: Row): LocalTask {
 export function toProtocolTask(t: LocalTask): Task {
   const { queue: _q, updated_at: _u, result: _r, blocked: _b, ...task } = t;
   return task;
+}
+
+/** Decodes a UTF-8 prefix cut at any byte: a trailing incomplete character is dropped, not replaced. */
+function utf8Head(bytes: Buffer): string {
+  let end = bytes.length;
+  // Step back over continuation bytes (10xxxxxx) to the start of the last character, and drop it if incomplete.
+  let start = end - 1;
+  while (start > 0 && start > end - 4 && (bytes[start]! & 0xc0) === 0x80) start--;
+  const lead = bytes[start] ?? 0;
+  const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+  if (end - start < need) end = start;
+  return bytes.subarray(0, end).toString('utf8');
 }
