@@ -7,12 +7,11 @@ const { join } = require('node:path');
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   process.stdout.write(`${require('../package.json').version}\n`);
-  return;
+} else {
+  const cli = join(__dirname, '..', 'out', 'main', 'cli.js');
+  if (!existsSync(cli)) {
+    process.stderr.write(`nightshift: ${cli} is missing; build it with "npx electron-vite build" (or "npm run build")\n`);
+    process.exit(1);
+  }
+  require(cli);
 }
-
-const cli = join(__dirname, '..', 'out', 'main', 'cli.js');
-if (!existsSync(cli)) {
-  process.stderr.write(`nightshift: ${cli} is missing; build it with "npx electron-vite build" (or "npm run build")\n`);
-  process.exit(1);
-}
-require(cli);

@@ -56,7 +56,7 @@ describe('acp runtime with a stand-in ACP agent', () => {
     const { spec: s, events } = spec(`Fix the docs edit=notes.md outside=${outside} execute`);
     const outcome = await runtime().start(s).done;
 
-    expect(outcome).toEqual({ kind: 'completed', summary: 'Done: Fix the docs edit=notes.md outside=' + outside + ' execute' });
+    expect(outcome).toEqual({ kind: 'completed', summary: `Done: Fix the docs edit=notes.md outside=${outside} execute` });
     expect(readFileSync(join(workspace, 'notes.md'), 'utf8')).toContain('edited for: Fix the docs');
     expect(existsSync(outside)).toBe(false);
     const answers = (await logged()).filter((l) => l.permission);
