@@ -1,14 +1,15 @@
 /**
  * Where the real agent CLIs are for the tests that run them: the folder
- * NIGHTSHIFT_CLI_CACHE names (its node_modules/.bin), else /work/cli-cache.
+ * NIGHTSHIFT_CLI_CACHE names (its node_modules/.bin), else ~/.cache/nightshift-clis,
+ * where .ci/run installs them.
  * A test over a real CLI is skipped, with one line saying why, when the
  * binary is absent.
  */
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const CACHE = process.env.NIGHTSHIFT_CLI_CACHE ?? '/work/cli-cache';
+const CACHE = process.env.NIGHTSHIFT_CLI_CACHE ?? join(homedir(), '.cache', 'nightshift-clis');
 
 /** Absolute path of a real CLI binary, or null when it is not installed. */
 export function realCli(name: string): string | null {
