@@ -5,7 +5,7 @@
  * agent's process group, and it survives the runner:
  *
  * - it writes `wrapper.json` (its pid and OS start time, for identity checks
- *   at restart) into the run folder before anything else;
+ *   at restart) into the run folder before the agent starts;
  * - it reads the whole prompt from its stdin and checks its length: a runner
  *   killed while handing it over leaves no agent started (and no record),
  *   never an agent with half a prompt;
@@ -31,30 +31,36 @@ export const WRAPPER_INCOMPLETE_PROMPT = 125;
 export const WRAPPER_SOURCE = String.raw`'use strict';
 const fs = require('fs');
 const path = require('path');
-const { spawn, execFileSync } = require('child_process');
+const { spawn, execFile } = require('child_process');
 const [dir, startedAt, expectedBytes, ...argv] = process.argv.slice(1);
 const file = (name) => path.join(dir, name);
 function writeJson(name, value) {
   fs.writeFileSync(file(name + '.tmp'), JSON.stringify(value));
   fs.renameSync(file(name + '.tmp'), file(name));
 }
-function startTime(pid) {
-  try {
-    if (process.platform === 'linux') {
+// Async on macOS/BSD (a ps child): the wrapper keeps reading its stdin meanwhile,
+// and starts the agent only once wrapper.json is on disk (see 'end' below).
+function startTime(pid, done) {
+  if (process.platform === 'linux') {
+    try {
       const stat = fs.readFileSync('/proc/' + pid + '/stat', 'utf8');
-      return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] || null;
+      done(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] || null);
+    } catch (e) {
+      done(null);
     }
-    if (process.platform === 'win32') return null;
-    const out = execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], { encoding: 'utf8', env: { PATH: '/bin:/usr/bin', LC_ALL: 'C' } });
-    return out.trim() || null;
-  } catch (e) {
-    return null;
+    return;
   }
+  if (process.platform === 'win32') return done(null);
+  execFile('ps', ['-o', 'lstart=', '-p', String(pid)], { encoding: 'utf8', env: { PATH: '/bin:/usr/bin', LC_ALL: 'C' } },
+    (e, out) => done(e ? null : out.trim() || null));
 }
 fs.mkdirSync(dir, { recursive: true });
 const out = fs.openSync(file('${RUN_FILES.stdout}'), 'a');
 const err = fs.openSync(file('${RUN_FILES.stderr}'), 'a');
-writeJson('${RUN_FILES.wrapper}', { pid: process.pid, startTime: startTime(process.pid), startedAt: Number(startedAt) });
+const recorded = new Promise((resolve) => startTime(process.pid, (time) => {
+  writeJson('${RUN_FILES.wrapper}', { pid: process.pid, startTime: time, startedAt: Number(startedAt) });
+  resolve();
+}));
 for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(signal, () => {});
 let finished = false;
 function finish(exit) {
@@ -70,7 +76,7 @@ process.on('uncaughtException', (e) => {
 const chunks = [];
 process.stdin.on('data', (chunk) => chunks.push(chunk));
 process.stdin.on('error', () => {});
-process.stdin.on('end', () => {
+process.stdin.on('end', () => recorded.then(() => {
   const input = Buffer.concat(chunks);
   if (Number(expectedBytes) >= 0 && input.length !== Number(expectedBytes)) {
     try { fs.unlinkSync(file('${RUN_FILES.wrapper}')); } catch (_) {}
@@ -89,7 +95,7 @@ process.stdin.on('end', () => {
   child.stdin.end(input);
   child.on('error', (e) => finish({ code: null, signal: null, spawnError: e.message }));
   child.on('exit', (code, signal) => finish({ code, signal }));
-});
+}));
 `;
 
 /** argv for the runner's spawn: its own binary, the wrapper source, then the wrapper's arguments. */
