@@ -9,6 +9,11 @@
  * - it reads the whole prompt from its stdin and checks its length: a runner
  *   killed while handing it over leaves no agent started (and no record),
  *   never an agent with half a prompt;
+ * - it starts the agent only while the runner that spawned it is still its
+ *   parent: a runner killed between the spawn and the agent's start (before
+ *   the restart could see a record) leaves no agent behind that the restart
+ *   would not know of and would run again (Unix: the parent pid changes when
+ *   the parent dies; Windows keeps the old pid, so there the check is moot);
  * - the agent's stdout/stderr go straight to files in the run folder (not to
  *   pipes the runner holds), and its exit status to `exit.json` (written
  *   atomically: tmp + rename) once it exits;
@@ -27,12 +32,14 @@ export const RUN_FILES = {
 
 /** Exit code of a wrapper that got an incomplete prompt and started nothing. */
 export const WRAPPER_INCOMPLETE_PROMPT = 125;
+/** Exit code of a wrapper whose runner died before the agent started: it started nothing. */
+export const WRAPPER_RUNNER_GONE = 124;
 
 export const WRAPPER_SOURCE = String.raw`'use strict';
 const fs = require('fs');
 const path = require('path');
 const { spawn, execFile } = require('child_process');
-const [dir, startedAt, expectedBytes, ...argv] = process.argv.slice(1);
+const [dir, startedAt, expectedBytes, runnerPid, ...argv] = process.argv.slice(1);
 const file = (name) => path.join(dir, name);
 function writeJson(name, value) {
   fs.writeFileSync(file(name + '.tmp'), JSON.stringify(value));
@@ -76,12 +83,15 @@ process.on('uncaughtException', (e) => {
 const chunks = [];
 process.stdin.on('data', (chunk) => chunks.push(chunk));
 process.stdin.on('error', () => {});
+function startNothing(code) {
+  try { fs.unlinkSync(file('${RUN_FILES.wrapper}')); } catch (_) {}
+  process.exit(code);
+}
 process.stdin.on('end', () => recorded.then(() => {
   const input = Buffer.concat(chunks);
-  if (Number(expectedBytes) >= 0 && input.length !== Number(expectedBytes)) {
-    try { fs.unlinkSync(file('${RUN_FILES.wrapper}')); } catch (_) {}
-    process.exit(${WRAPPER_INCOMPLETE_PROMPT});
-  }
+  if (Number(expectedBytes) >= 0 && input.length !== Number(expectedBytes)) startNothing(${WRAPPER_INCOMPLETE_PROMPT});
+  // process.ppid is read live: it is no longer the runner once the runner died.
+  if (process.platform !== 'win32' && process.ppid !== Number(runnerPid)) startNothing(${WRAPPER_RUNNER_GONE});
   const env = Object.assign({}, process.env);
   delete env.ELECTRON_RUN_AS_NODE;
   let child;
@@ -98,15 +108,21 @@ process.stdin.on('end', () => recorded.then(() => {
 }));
 `;
 
-/** argv for the runner's spawn: its own binary, the wrapper source, then the wrapper's arguments. */
+/**
+ * argv for the runner's spawn: its own binary, the wrapper source, then the
+ * wrapper's arguments. `runnerPid` is the process that spawns the wrapper:
+ * this one, unless a test plays the runner in a child process.
+ */
 export function wrapperArgv(
   runDir: string,
   startedAt: number,
   stdin: string | undefined,
   agentArgv: readonly string[],
+  runnerPid: number = process.pid,
 ): string[] {
   const expected = stdin === undefined ? -1 : Buffer.byteLength(stdin, 'utf8');
-  return [process.execPath, '-e', WRAPPER_SOURCE, '--', runDir, String(startedAt), String(expected), ...agentArgv];
+  const args = [runDir, String(startedAt), String(expected), String(runnerPid)];
+  return [process.execPath, '-e', WRAPPER_SOURCE, '--', ...args, ...agentArgv];
 }
 
 /** The wrapper is the runner's own binary: under Electron it must be told to behave as Node. */
