@@ -14,7 +14,7 @@ import { wrapperArgv, wrapperEnv } from './agent-wrapper';
 import { createBoundedLog, DEFAULT_MAX_LOG_BYTES } from './bounded-log';
 import { createLineSplitter, DEFAULT_MAX_LINE_CHARS } from './line-splitter';
 import { followOutput } from './output-follower';
-import { isSameProcess } from './process-identity';
+import { watchProcessIdentity } from './process-identity';
 import { processTreeOps, terminateTree } from './process-tree';
 import { type ExitRecord, readExitRecord } from './run-folder';
 
@@ -168,8 +168,9 @@ export function adoptAgentProcess(options: AdoptOptions): AgentProcess {
 
   const exited = (async (): Promise<ProcessExit> => {
     let record = await readExitRecord(runDir);
+    const stillSame = watchProcessIdentity(pid, options.startTime);
     while (!record) {
-      if (!(await isSameProcess(pid, options.startTime))) {
+      if (!(await stillSame())) {
         // Gone: either it wrote its record just now, or it was killed and could not.
         record = (await readExitRecord(runDir)) ?? { code: null, signal: null };
         break;

@@ -5,7 +5,8 @@
  * agent's process group, and it survives the runner:
  *
  * - it writes `wrapper.json` (its pid and OS start time, for identity checks
- *   at restart) into the run folder before the agent starts;
+ *   at restart) into the run folder before the agent starts (on Windows the
+ *   start time costs a PowerShell run, so the agent starts a moment later);
  * - it reads the whole prompt from its stdin and checks its length: a runner
  *   killed while handing it over leaves no agent started (and no record),
  *   never an agent with half a prompt;
@@ -23,12 +24,17 @@
  * Plain CommonJS without dependencies: it runs as `node -e` (or Electron with
  * ELECTRON_RUN_AS_NODE), outside the bundle.
  */
+import { POWERSHELL_START_TIME_ARGS, WINDOWS_START_TIME_TIMEOUT_MS } from './windows-start-time';
+
 export const RUN_FILES = {
   wrapper: 'wrapper.json',
   exit: 'exit.json',
   stdout: 'stdout',
   stderr: 'stderr',
 } as const;
+
+/** Windows: the runner's SystemRoot, for the wrapper's own PowerShell call only (removed before the agent starts). */
+export const WRAPPER_SYSTEMROOT_KEY = 'NIGHTSHIFT_WRAPPER_SYSTEMROOT';
 
 /** Exit code of a wrapper that got an incomplete prompt and started nothing. */
 export const WRAPPER_INCOMPLETE_PROMPT = 125;
@@ -57,7 +63,15 @@ function startTime(pid, done) {
     }
     return;
   }
-  if (process.platform === 'win32') return done(null);
+  if (process.platform === 'win32') {
+    // WMI's CreationDate via PowerShell (windows-start-time.ts reads the same back); null if it cannot say.
+    const args = ${JSON.stringify(POWERSHELL_START_TIME_ARGS)}.map((a) => a.replace('{pid}', String(pid)));
+    // WMI and PowerShell need SystemRoot, which the agent's minimal environment does not carry.
+    const env = Object.assign({}, process.env, { SystemRoot: process.env.${WRAPPER_SYSTEMROOT_KEY} || 'C:\\Windows' });
+    execFile('powershell.exe', args, { encoding: 'utf8', env, windowsHide: true, timeout: ${WINDOWS_START_TIME_TIMEOUT_MS}, killSignal: 'SIGKILL' },
+      (e, out) => done(e ? null : out.trim() || null));
+    return;
+  }
   execFile('ps', ['-o', 'lstart=', '-p', String(pid)], { encoding: 'utf8', env: { PATH: '/bin:/usr/bin', LC_ALL: 'C' } },
     (e, out) => done(e ? null : out.trim() || null));
 }
@@ -94,6 +108,7 @@ process.stdin.on('end', () => recorded.then(() => {
   if (process.platform !== 'win32' && process.ppid !== Number(runnerPid)) startNothing(${WRAPPER_RUNNER_GONE});
   const env = Object.assign({}, process.env);
   delete env.ELECTRON_RUN_AS_NODE;
+  delete env.${WRAPPER_SYSTEMROOT_KEY};
   let child;
   try {
     child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', out, err], env, windowsHide: true });
@@ -126,6 +141,13 @@ export function wrapperArgv(
 }
 
 /** The wrapper is the runner's own binary: under Electron it must be told to behave as Node. */
-export function wrapperEnv(agentEnv: Record<string, string>): Record<string, string> {
-  return process.versions.electron ? { ...agentEnv, ELECTRON_RUN_AS_NODE: '1' } : agentEnv;
+export function wrapperEnv(
+  agentEnv: Record<string, string>,
+  platform: NodeJS.Platform = process.platform,
+  parent: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
+  const env: Record<string, string> = process.versions.electron ? { ...agentEnv, ELECTRON_RUN_AS_NODE: '1' } : { ...agentEnv };
+  const systemRoot = parent.SystemRoot ?? parent.SYSTEMROOT;
+  if (platform === 'win32' && systemRoot) env[WRAPPER_SYSTEMROOT_KEY] = systemRoot;
+  return env;
 }
