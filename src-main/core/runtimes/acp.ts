@@ -8,23 +8,28 @@ import type { RuntimeConfig } from '../config';
 import type { AgentHandle, AgentRuntime, AgentStartSpec, Availability } from '../types';
 import { startAcpRun } from './acp-run';
 import { buildAgentEnv } from './agent-env';
-import { checkBinary } from './availability';
+import { checkLaunch } from './availability';
 import type { RuntimeOptions } from './command';
+import type { Launch } from './launch';
 
 export type AcpRuntimeConfig = Extract<RuntimeConfig, { kind: 'acp' }>;
 
 export function createAcpRuntime(config: AcpRuntimeConfig, options: RuntimeOptions = {}): AgentRuntime {
   const name = options.name ?? 'acp';
+  // What to spawn for `binary` (launch.ts: an npm .cmd shim on Windows), learnt by the availability check.
+  let launch: Launch = { program: config.binary, args: [] };
   return {
     name,
     timeoutMs: config.timeoutMs,
     // An ACP agent has no common version flag: being there and executable is what can be checked without a session.
-    checkAvailability(): Promise<Availability> {
-      return checkBinary(config.binary, { versionArgs: null, env: config.env });
+    async checkAvailability(): Promise<Availability> {
+      const checked = await checkLaunch(config.binary, { versionArgs: null, env: config.env });
+      launch = checked.launch;
+      return checked.availability;
     },
     start(spec: AgentStartSpec): AgentHandle {
       return startAcpRun({
-        argv: [config.binary, ...config.args],
+        argv: [launch.program, ...launch.args, ...config.args],
         env: buildAgentEnv({ taskId: spec.task.id, sessionId: spec.sessionId, declared: config.env }),
         spec,
         autoApprove: config.autoApprove,

@@ -6,67 +6,15 @@
  * check (claude: `auth status`, see cli-runtime.ts).
  */
 import { execFile } from 'node:child_process';
-import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
-import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
 import type { Availability } from '../types';
+import { type Launch, type LaunchContext, LaunchError, launchContext, resolveLaunch } from './launch';
+import { resolveOnPath } from './path-lookup';
 
 /** gemini 0.61 needed more than 10 s for `--version` on this loaded 2-core machine. */
 export const VERSION_TIMEOUT_MS = 30_000;
 
-/** Windows' default PATHEXT, for an environment that lacks it. */
-const DEFAULT_PATHEXT = '.COM;.EXE;.BAT;.CMD';
-
-export interface LookupPlatform {
-  platform: NodeJS.Platform;
-  /** Windows: the extensions tried after a bare name (%PATHEXT%). */
-  pathExt?: string | undefined;
-}
-
-/**
- * The names to try for `binary` in one directory: itself on Unix; on Windows
- * also `binary` + each PATHEXT extension (`claude` is `claude.cmd` or
- * `claude.exe` there), unless it already ends with one of them.
- */
-export function candidateNames(binary: string, lookup: LookupPlatform): string[] {
-  if (lookup.platform !== 'win32') return [binary];
-  const exts = (lookup.pathExt || DEFAULT_PATHEXT)
-    .split(';')
-    .map((e) => e.trim())
-    .filter((e) => e.startsWith('.'));
-  if (exts.some((e) => binary.toLowerCase().endsWith(e.toLowerCase()))) return [binary];
-  return exts.map((e) => binary + e.toLowerCase());
-}
-
-/**
- * The absolute path of an executable `binary`, or null. A name with a path
- * separator is taken as a path. On Windows PATH is split on `;`, PATHEXT is
- * honoured and X_OK means "exists" (Windows has no execute bit).
- */
-export async function resolveOnPath(
-  binary: string,
-  pathVar = process.env.PATH ?? '',
-  lookup: LookupPlatform = { platform: process.platform, pathExt: process.env.PATHEXT },
-): Promise<string | null> {
-  const windows = lookup.platform === 'win32';
-  const hasSeparator = binary.includes('/') || (windows && binary.includes('\\'));
-  const names = candidateNames(binary, lookup);
-  const candidates = hasSeparator
-    ? names.map((name) => (isAbsolute(name) ? name : resolve(name)))
-    : pathVar
-        .split(windows ? ';' : delimiter)
-        .filter(Boolean)
-        .flatMap((dir) => names.map((name) => join(dir, name)));
-  for (const candidate of candidates) {
-    try {
-      await access(candidate, windows ? constants.F_OK : constants.X_OK);
-      if ((await stat(candidate)).isFile()) return candidate;
-    } catch {
-      // not here; try the next PATH entry
-    }
-  }
-  return null;
-}
+export { candidateNames, type LookupPlatform, resolveOnPath } from './path-lookup';
 
 export interface CheckBinaryOptions {
   /** Arguments that print the version; null skips the version call (plain commands). */
@@ -76,25 +24,51 @@ export interface CheckBinaryOptions {
   env?: Record<string, string>;
   pathVar?: string;
   timeoutMs?: number;
+  /** Where and how the binary is resolved to what is spawned (tests pass another platform). */
+  launchContext?: LaunchContext;
 }
 
 export async function checkBinary(binary: string, options: CheckBinaryOptions): Promise<Availability> {
+  return (await checkLaunch(binary, options)).availability;
+}
+
+/**
+ * Availability, and what to spawn for `binary` (launch.ts: on Windows an npm
+ * `.cmd` shim is resolved to `node <script>` or its `.exe`). The version call
+ * goes through the same launch as the runs will.
+ */
+export async function checkLaunch(
+  binary: string,
+  options: CheckBinaryOptions,
+): Promise<{ availability: Availability; launch: Launch }> {
   const pathVar = options.env?.PATH ?? options.pathVar ?? process.env.PATH ?? '';
-  const found = await resolveOnPath(binary, pathVar);
+  const bare: Launch = { program: binary, args: [] };
+  const context = options.launchContext ?? launchContext(pathVar);
+  const found = await resolveOnPath(binary, pathVar, { platform: context.platform, pathExt: context.pathExt });
   if (!found) {
     const hint = options.installHint ? ` — ${options.installHint}` : '';
     // A path is not looked up on PATH: say what is wrong with that file.
-    if (binary.includes('/')) return { available: false, reason: `${binary}: ${await whyNotExecutable(binary)}` };
-    return { available: false, reason: `${binary} not found on PATH${hint}` };
+    if (binary.includes('/'))
+      return { availability: { available: false, reason: `${binary}: ${await whyNotExecutable(binary)}` }, launch: bare };
+    return { availability: { available: false, reason: `${binary} not found on PATH${hint}` }, launch: bare };
   }
-  if (!options.versionArgs) return { available: true };
+  let launch: Launch;
+  try {
+    launch = await resolveLaunch(binary, context);
+  } catch (err) {
+    if (err instanceof LaunchError) return { availability: { available: false, reason: err.message }, launch: bare };
+    throw err;
+  }
+  if (!options.versionArgs) return { availability: { available: true }, launch };
   try {
     // The runtime's declared HOME (a scratch one in tests): a CLI may write under it even for --version.
     const home = options.env?.HOME ?? process.env.HOME ?? '';
-    const version = await readVersion(found, options.versionArgs, options.timeoutMs ?? VERSION_TIMEOUT_MS, pathVar, home);
-    return { available: true, version };
+    const program = launch.program === binary ? found : launch.program;
+    const args = [...launch.args, ...options.versionArgs];
+    const version = await readVersion(program, args, options.timeoutMs ?? VERSION_TIMEOUT_MS, pathVar, home);
+    return { availability: { available: true, version }, launch };
   } catch (err) {
-    return { available: false, reason: `${binary} --version failed: ${(err as Error).message}` };
+    return { availability: { available: false, reason: `${binary} --version failed: ${(err as Error).message}` }, launch };
   }
 }
 

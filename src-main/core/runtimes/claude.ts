@@ -9,6 +9,7 @@ import { createClaudeStreamParser } from './claude-parser';
 import { type AgentCliConfig, type CliDefinition, cliPrompt, createCliRuntime } from './cli-runtime';
 import { parseJsonObject } from './cli-stream';
 import type { RuntimeOptions } from './command';
+import type { Launch } from './launch';
 
 export const claudeCli: CliDefinition = {
   binary: 'claude',
@@ -36,12 +37,12 @@ export const claudeCli: CliDefinition = {
  * Only a first-party login is judged: other providers (Bedrock, Vertex) and
  * anything unreadable pass.
  */
-function claudeLoginCheck(binary: string, env: Record<string, string>): Promise<string | null> {
+function claudeLoginCheck(launch: Launch, env: Record<string, string>): Promise<string | null> {
   return new Promise((resolve) => {
     execFile(
-      binary,
-      ['auth', 'status'],
-      { timeout: 10_000, killSignal: 'SIGKILL', env, maxBuffer: 64 * 1024 },
+      launch.program,
+      [...launch.args, 'auth', 'status'],
+      { timeout: 10_000, killSignal: 'SIGKILL', env, maxBuffer: 64 * 1024, windowsHide: true },
       (_err, stdout) => {
         const status = parseJsonObject(stdout);
         const loggedOut = status?.loggedIn === false && (status.apiProvider ?? 'firstParty') === 'firstParty';

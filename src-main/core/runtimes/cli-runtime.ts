@@ -8,9 +8,10 @@ import type { RuntimeConfig } from '../config';
 import type { AgentAdoptSpec, AgentHandle, AgentRuntime, AgentStartSpec, Availability } from '../types';
 import { buildAgentEnv } from './agent-env';
 import { adoptAgentRun, startAgentRun } from './agent-run';
-import { checkBinary } from './availability';
+import { checkLaunch } from './availability';
 import { type CliStreamParser, createCliInterpreter, type ExitClassifier } from './cli-stream';
 import type { RuntimeOptions } from './command';
+import type { Launch } from './launch';
 
 export type AgentCliConfig = Extract<RuntimeConfig, { kind: 'claude' | 'codex' | 'gemini' | 'copilot' }>;
 
@@ -36,7 +37,7 @@ export interface CliDefinition {
    */
   resumeMissing?(error: string): boolean;
   /** An offline check of the CLI's login, run after the version check; the reason when logged out. */
-  checkLogin?(binary: string, env: Record<string, string>): Promise<string | null>;
+  checkLogin?(launch: Launch, env: Record<string, string>): Promise<string | null>;
 }
 
 /**
@@ -54,11 +55,14 @@ export function createCliRuntime(definition: CliDefinition, config: AgentCliConf
   const name = options.name ?? config.kind;
   const binary = config.binary ?? definition.binary;
   const now = () => options.clock?.now() ?? Date.now();
+  // What to spawn for `binary`, learnt by each availability check (which runs before any dispatch): on Windows an
+  // npm .cmd shim becomes `node <script>` (launch.ts); elsewhere the binary itself.
+  let launch: Launch = { program: binary, args: [] };
   const run = (spec: AgentStartSpec): AgentHandle => {
     const invocation = definition.invocation(spec, config);
     const { argv, stdin } = invocation;
     return startAgentRun({
-      argv: [binary, ...argv],
+      argv: [launch.program, ...launch.args, ...argv],
       stdin,
       cwd: spec.cwd,
       env: buildAgentEnv({ taskId: spec.task.id, sessionId: spec.sessionId, declared: config.env }),
@@ -77,14 +81,16 @@ export function createCliRuntime(definition: CliDefinition, config: AgentCliConf
     timeoutMs: config.timeoutMs,
     stallMs: config.stallMs,
     async checkAvailability(): Promise<Availability> {
-      const found = await checkBinary(binary, {
+      const checked = await checkLaunch(binary, {
         versionArgs: ['--version'],
         installHint: definition.installHint,
         env: config.env,
       });
+      launch = checked.launch;
+      const found = checked.availability;
       if (!found.available || !definition.checkLogin) return found;
       const env = buildAgentEnv({ taskId: '', sessionId: '', declared: config.env });
-      const loggedOut = await definition.checkLogin(binary, env);
+      const loggedOut = await definition.checkLogin(launch, env);
       return loggedOut ? { available: false, reason: loggedOut } : found;
     },
     start(spec: AgentStartSpec): AgentHandle {

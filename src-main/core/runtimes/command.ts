@@ -19,7 +19,8 @@ import type {
 import { buildAgentEnv } from './agent-env';
 import type { OutputStream, ProcessExit } from './agent-process';
 import { adoptAgentRun, describeExit, type RunInterpreter, startAgentRun } from './agent-run';
-import { checkBinary } from './availability';
+import { checkLaunch } from './availability';
+import type { Launch } from './launch';
 import { OutputTail } from './output-tail';
 import { DEFAULT_RATE_LIMIT_WAIT_MS, parseResetValue } from './reset-time';
 
@@ -53,16 +54,21 @@ export function commandArgv(config: CommandRuntimeConfig, prompt: string): strin
 export function createCommandRuntime(config: CommandRuntimeConfig, options: RuntimeOptions = {}): AgentRuntime {
   const now = () => options.clock?.now() ?? Date.now();
   const rateLimit = config.rateLimitPattern ? new RegExp(config.rateLimitPattern) : null;
+  // What to spawn for the first word (launch.ts: an npm .cmd shim on Windows), learnt by the availability check.
+  let launch: Launch | null = null;
   return {
     name: options.name ?? 'command',
     timeoutMs: config.timeoutMs,
-    checkAvailability(): Promise<Availability> {
-      return checkBinary(config.command[0]!, { versionArgs: null, env: config.env });
+    async checkAvailability(): Promise<Availability> {
+      const checked = await checkLaunch(config.command[0]!, { versionArgs: null, env: config.env });
+      launch = checked.launch;
+      return checked.availability;
     },
     start(spec: AgentStartSpec): AgentHandle {
       const prompt = commandPrompt(spec);
+      const argv = commandArgv(config, prompt);
       return startAgentRun({
-        argv: commandArgv(config, prompt),
+        argv: launch ? [launch.program, ...launch.args, ...argv.slice(1)] : argv,
         stdin: config.promptVia === 'stdin' ? prompt : undefined,
         cwd: spec.cwd,
         env: buildAgentEnv({ taskId: spec.task.id, sessionId: spec.sessionId, declared: config.env }),
