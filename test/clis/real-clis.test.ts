@@ -7,7 +7,7 @@
  * one line when the CLIs are not installed (NIGHTSHIFT_CLI_CACHE, see
  * test/runtimes/real-clis.ts; .ci/run installs them).
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -46,6 +46,33 @@ async function help(binary: string, args: string[], home: string): Promise<strin
     timeout: 30_000,
   });
   return stdout;
+}
+
+/**
+ * Runs the real CLI with this argv in a scratch HOME, stdin given and closed (or at EOF at once for null),
+ * killed after 30 s: codex reads its prompt from stdin until EOF, so an open stdin would hang it.
+ */
+function runCli(
+  binary: string,
+  argv: string[],
+  home: string,
+  stdin: string | null,
+): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, argv, {
+      cwd: home,
+      env: { PATH: process.env.PATH ?? '', HOME: home },
+      stdio: [stdin === null ? 'ignore' : 'pipe', 'ignore', 'pipe'],
+      timeout: 30_000,
+    });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.stdin?.end(stdin);
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
 }
 
 /** Every option Nightshift puts in this argv (the `--x` / `-x` words), minus values. */
@@ -103,6 +130,34 @@ describe.skipIf(!ALL)('every flag Nightshift passes is known to the real CLI’s
       const resumeArgv = argvOf(codexCli, { kind: 'codex', extraArgs }, true);
       expect(resumeArgv).not.toContain('--sandbox');
       for (const opt of optionsOf(resumeArgv.slice(2))) expect(resume, opt).toContain(opt);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'codex’s own parser accepts the exec argv and the resume argv (stdin closed: no hang), and refuses the old resume argv',
+    async () => {
+      const home = tempDir();
+      const extraArgs = ['--sandbox', 'workspace-write', '--add-dir', '/tmp'];
+      // A parser error is exit 2 with "error: unexpected argument …" (clap); an argv it accepts reaches the
+      // prompt check: with stdin at EOF, "No prompt provided via stdin." and exit 1, without touching the network.
+      const exec = await runCli(CODEX!, argvOf(codexCli, { kind: 'codex', extraArgs }, false), home, null);
+      expect(exec).toMatchObject({ code: 1, stderr: expect.stringContaining('No prompt provided via stdin.') });
+      expect(exec.stderr).not.toMatch(/unexpected argument|Usage:/);
+      const resumeArgv = argvOf(codexCli, { kind: 'codex', extraArgs }, true);
+      const resume = await runCli(CODEX!, resumeArgv, home, null);
+      expect(resume).toMatchObject({ code: 1, stderr: expect.stringContaining('No prompt provided via stdin.') });
+      expect(resume.stderr).not.toMatch(/unexpected argument|Usage:/);
+      // With the prompt on stdin (as Nightshift gives it, then closes stdin) the resume gets past the
+      // parser to the thread lookup: the thread does not exist in this HOME.
+      const lookedUp = await runCli(CODEX!, resumeArgv, home, 'Continue.');
+      expect(lookedUp).toMatchObject({ code: 1, stderr: expect.stringMatching(/no rollout found for thread id 11111111-/) });
+      // The control: the resume argv before resumeExtraArgs existed is what the parser refuses.
+      const old = [...resumeArgv.slice(0, -2), '--sandbox', 'workspace-write', ...resumeArgv.slice(-2)];
+      expect(await runCli(CODEX!, old, home, null)).toMatchObject({
+        code: 2,
+        stderr: expect.stringContaining("error: unexpected argument '--sandbox' found"),
+      });
     },
     TIMEOUT,
   );
