@@ -106,3 +106,28 @@ it('acp: a rate limit pauses the runtime; at the reset the same ACP session is l
   expect(methods.map((m) => m.method)).toEqual(['session/new', 'session/prompt', 'session/load', 'session/prompt']);
   expect(methods[2]!.sessionId).toBe(acpSession);
 });
+
+it('acp: an agent that requires authentication gives the task back and pauses the runtime; no task fails', async () => {
+  const dir = tempDir();
+  const clock = new FakeClock();
+  const { config } = parseConfig({
+    daemons: [
+      {
+        name: 'acp',
+        source: { kind: 'local' },
+        runtime: { kind: 'acp', binary: FAKE_ACP, env: { HOME: dir, FAKE_ACP_MODE: 'unauthenticated' } },
+        jitter: false,
+      },
+    ],
+  });
+  sup = await createSupervisor({ dataDir: join(dir, 'data'), config, clock });
+  await sup.handlers.addTask({ prompt: 'Anything' });
+  const daemon = () => sup!.snapshot().daemons[0]!;
+
+  await until(clock, 'the runtime paused', () => daemon().runtime.pauseKind === 'environment');
+  await until(clock, 'the session closed', () => sup!.sessions.list({})[0]?.state === 'closed');
+  expect(daemon().runtime.pauseReason).toBe('Authentication required: not logged in');
+  expect(sup.sessions.list({})[0]!.outcome).toBe('released');
+  const [task] = await sup.handlers.listTasks({});
+  expect(task!.status).toBe('todo');
+});

@@ -44,7 +44,8 @@ describe.skipIf(!GEMINI)('gemini --acp (real)', () => {
     'without a key: initialize answers, session/new is refused with the agent’s message',
     async () => {
       const outcome = await acpRuntime(GEMINI!, ['--acp'], {}).start(spec('hello').spec).done;
-      expect(outcome).toEqual({ kind: 'failed', error: 'Gemini API key is missing or not configured.' });
+      // -32000 is ACP's auth_required: the environment's failure, not the task's.
+      expect(outcome).toEqual({ kind: 'environment', cause: 'auth', message: 'Gemini API key is missing or not configured.' });
     },
     TIMEOUT,
   );
@@ -59,6 +60,34 @@ describe.skipIf(!GEMINI)('gemini --acp (real)', () => {
       expect(tokens(events)[0]).toMatch(/^[0-9a-f-]{36}$/);
       await handle.stop('cancelled');
       expect(await handle.done).toEqual({ kind: 'stopped', reason: 'cancelled' });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'with a key and no network, stopped for lack of progress: it took the prompt and said nothing → network',
+    async () => {
+      const { spec: s, events } = spec('hello');
+      const handle = acpRuntime(GEMINI!, ['--acp'], { GEMINI_API_KEY: 'AIza-not-a-real-key' }).start(s);
+      await waitForEvent(events, (e) => e.type === 'resume_token', 60_000);
+      await new Promise((r) => setTimeout(r, 1_000)); // the prompt is sent right after the session exists
+      await handle.stop('stalled');
+      expect(await handle.done).toMatchObject({ kind: 'environment', cause: 'network' });
+    },
+    TIMEOUT,
+  );
+});
+
+describe.skipIf(!COPILOT)('copilot --acp (real), logged out', () => {
+  it(
+    'session/new is refused with auth_required: an environment failure (auth), not a task failure',
+    async () => {
+      const rt = acpRuntime(COPILOT!, ['--acp', '--no-auto-update'], { XDG_CACHE_HOME: COPILOT_PACKAGE_CACHE });
+      expect(await rt.start(spec('hello').spec).done).toEqual({
+        kind: 'environment',
+        cause: 'auth',
+        message: 'Authentication required',
+      });
     },
     TIMEOUT,
   );

@@ -111,14 +111,37 @@ describe.skipIf(!COPILOT)('copilot runtime with the real Copilot CLI', () => {
   );
 
   it(
-    'resuming a session that no longer exists fails with the CLI’s message',
+    'resuming a session the CLI no longer has starts over with the task instead of failing',
     async () => {
       provider.mode = 'answer';
-      const { spec } = makeSpec(dir, 'Continue', { isResume: true, resumeToken: '00000000-0000-4000-8000-000000000000' });
-      const outcome = await offline().start(spec).done;
-      expect(outcome.kind).toBe('failed');
-      if (outcome.kind === 'failed')
-        expect(outcome.error).toMatch(/^Error: No session, task, or name matched '00000000-0000-4000-8000-000000000000'/);
+      const gone = '00000000-0000-4000-8000-000000000000';
+      const { spec, events } = makeSpec(dir, 'Continue', { isResume: true, resumeToken: gone });
+      spec.task.prompt = 'Original task';
+      expect(await offline().start(spec).done).toEqual({
+        kind: 'completed',
+        summary: 'Answer to "Original task" after 1 user message(s)',
+      });
+      // The CLI's refusal is shown, and the fresh run has a session of its own.
+      expect(events).toContainEqual(
+        expect.objectContaining({ type: 'output', line: expect.stringMatching(/No session, task, or name matched '00000000-/) }),
+      );
+      expect(tokens(events).at(-1)).toMatch(UUID);
+      expect(tokens(events).at(-1)).not.toBe(gone);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'a token but no network: an environment failure (network), not a task failure',
+    async () => {
+      const { spec } = makeSpec(dir, 'anything');
+      // A syntactically valid fine-grained token; GitHub cannot be reached to validate it.
+      const token = `github_pat_11${'A'.repeat(20)}_${'b'.repeat(59)}`;
+      expect(await runtime({ COPILOT_GITHUB_TOKEN: token }).start(spec).done).toEqual({
+        kind: 'environment',
+        cause: 'network',
+        message: 'Error: Authentication token found but could not be validated.',
+      });
     },
     TIMEOUT,
   );

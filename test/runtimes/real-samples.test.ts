@@ -10,6 +10,7 @@ import { claudeCli } from '../../src-main/core/runtimes/claude';
 import type { CliDefinition } from '../../src-main/core/runtimes/cli-runtime';
 import { createCliInterpreter } from '../../src-main/core/runtimes/cli-stream';
 import { codexCli } from '../../src-main/core/runtimes/codex';
+import { copilotCli } from '../../src-main/core/runtimes/copilot';
 import { geminiCli } from '../../src-main/core/runtimes/gemini';
 import type { AgentEvent, AgentOutcome } from '../../src-main/core/types';
 import { SAMPLES } from './helpers';
@@ -18,7 +19,12 @@ const REAL = join(SAMPLES, 'real');
 const NOW = Date.UTC(2026, 11, 3, 10, 0);
 
 /** Replays a recorded case: stdout lines, then stderr lines, then the recorded exit (or a stall stop). */
-function replay(cli: CliDefinition, name: string, exitCode: number | 'stalled'): { outcome: AgentOutcome; events: AgentEvent[] } {
+function replay(
+  cli: CliDefinition,
+  name: string,
+  exitCode: number | 'stalled',
+  folder = REAL,
+): { outcome: AgentOutcome; events: AgentEvent[] } {
   const interpreter = createCliInterpreter(
     cli.createParser(() => NOW, { argv: [] }),
     () => NOW,
@@ -26,7 +32,7 @@ function replay(cli: CliDefinition, name: string, exitCode: number | 'stalled'):
   );
   const events: AgentEvent[] = [];
   const read = (suffix: string) => {
-    const path = join(REAL, `${name}${suffix}`);
+    const path = join(folder, `${name}${suffix}`);
     return existsSync(path)
       ? readFileSync(path, 'utf8')
           .split('\n')
@@ -137,5 +143,36 @@ describe('gemini 0.61.0, recorded offline', () => {
     const { outcome } = replay(geminiCli, 'gemini-resume-missing', 42);
     const text = outcome.kind === 'failed' ? outcome.error : outcome.kind === 'environment' ? outcome.message : '';
     expect(geminiCli.resumeMissing!(text)).toBe(true);
+  });
+});
+
+describe('copilot 1.0.102, recorded offline (test/fixtures/samples/copilot-*)', () => {
+  it('logged out: an auth environment failure with the CLI’s first line', () => {
+    expect(replay(copilotCli, 'copilot-unauthenticated', 1, SAMPLES).outcome).toEqual({
+      kind: 'environment',
+      cause: 'auth',
+      message: 'Error: No authentication information found.',
+    });
+  });
+
+  it('a token and no network: "could not be validated … network fetch failed" is the network, not the task', () => {
+    expect(replay(copilotCli, 'copilot-token-no-network', 1, SAMPLES).outcome).toEqual({
+      kind: 'environment',
+      cause: 'network',
+      message: 'Error: Authentication token found but could not be validated.',
+    });
+  });
+
+  it('its model provider unreachable: retries (not progress), then a network failure with the transport’s words', () => {
+    const { outcome, events } = replay(copilotCli, 'copilot-provider-unreachable', 1, SAMPLES);
+    expect(events.filter((e) => e.type === 'output' && e.retry)).toHaveLength(5);
+    expect(outcome).toMatchObject({ kind: 'environment', cause: 'network', message: expect.stringMatching(/ECONNREFUSED/) });
+  });
+
+  it('a resume of a session it no longer has: exit 1, and the runtime starts over', () => {
+    const { outcome } = replay(copilotCli, 'copilot-resume-unknown', 1, SAMPLES);
+    const text = outcome.kind === 'failed' ? outcome.error : outcome.kind === 'environment' ? outcome.message : '';
+    expect(text).toMatch(/^Error: No session, task, or name matched/);
+    expect(copilotCli.resumeMissing!(text)).toBe(true);
   });
 });

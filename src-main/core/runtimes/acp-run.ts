@@ -15,7 +15,8 @@ import { decidePermission } from './acp-permissions';
 import { createAcpUpdateReader } from './acp-updates';
 import { describeExit } from './agent-run';
 import { type ConversationProcess, spawnConversationProcess } from './conversation-process';
-import { clipStart, OutputTail } from './output-tail';
+import { classifyEnvironment, firstErrorLine } from './environment';
+import { clipStart } from './output-tail';
 import { DEFAULT_RATE_LIMIT_WAIT_MS, findResetTime } from './reset-time';
 
 export interface AcpRunOptions {
@@ -30,6 +31,16 @@ export interface AcpRunOptions {
 }
 
 const LIMIT_TEXT = /rate limit|quota|usage limit|\b429\b|RESOURCE_EXHAUSTED/i;
+/** stderr lines kept: the first ones (what went wrong), the latest in the last slot (why it hangs). */
+const STDERR_KEPT = 40;
+
+/** What the run saw of the agent, for the outcome of a stop for lack of progress. */
+interface TurnWatch {
+  /** The prompt was sent: the agent's turn is on. */
+  prompted: boolean;
+  /** The agent sent anything of its turn (text, a tool call) since. */
+  answered: boolean;
+}
 
 export function startAcpRun(options: AcpRunOptions): AgentHandle {
   const { spec, logger, scope } = options;
@@ -40,7 +51,8 @@ export function startAcpRun(options: AcpRunOptions): AgentHandle {
       logger?.log('error', scope, `event listener threw: ${(err as Error).message}`);
     }
   };
-  const stderr = new OutputTail();
+  const stderr: string[] = [];
+  const turn: TurnWatch = { prompted: false, answered: false };
   const encoder = new TextEncoder();
   let feed!: ReadableStreamDefaultController<Uint8Array>;
   // The agent's stdout, line by line back into the byte stream the SDK reads (the process splits lines for the log).
@@ -60,7 +72,8 @@ export function startAcpRun(options: AcpRunOptions): AgentHandle {
       stopGraceMs: options.stopGraceMs,
       onLine(stream, line) {
         if (stream === 'stdout') return feed.enqueue(encoder.encode(`${line}\n`));
-        stderr.push(line);
+        if (stderr.length < STDERR_KEPT) stderr.push(line);
+        else stderr[STDERR_KEPT - 1] = line;
         emit({ type: 'output', stream, line });
       },
     });
@@ -81,7 +94,7 @@ export function startAcpRun(options: AcpRunOptions): AgentHandle {
   const done = (async (): Promise<AgentOutcome> => {
     let outcome: AgentOutcome;
     try {
-      outcome = await converse(proc, agentOutput, options, emit, (fn) => {
+      outcome = await converse(proc, agentOutput, options, emit, turn, (fn) => {
         cancel = fn;
       });
     } catch (err) {
@@ -90,8 +103,12 @@ export function startAcpRun(options: AcpRunOptions): AgentHandle {
     }
     await proc.stop();
     const exit = await proc.exited;
+    if (stopReason === 'stalled') return stalledOutcome(stderr, turn) ?? { kind: 'stopped', reason: stopReason };
     if (stopReason) return { kind: 'stopped', reason: stopReason };
-    if (exit.spawnError) return { kind: 'failed', error: `could not start ${options.argv[0]}: ${exit.spawnError}` };
+    // The binary is gone or cannot be executed: the machine's problem, not the task's.
+    if (exit.spawnError) {
+      return { kind: 'environment', cause: 'cli', message: `could not start ${options.argv[0]}: ${exit.spawnError}` };
+    }
     return outcome;
   })();
 
@@ -111,6 +128,7 @@ async function converse(
   agentOutput: ReadableStream<Uint8Array>,
   options: AcpRunOptions,
   emit: (e: AgentEvent) => void,
+  turn: TurnWatch,
   onCancel: (fn: () => void) => void,
 ): Promise<AgentOutcome> {
   const { spec } = options;
@@ -125,7 +143,9 @@ async function converse(
     .onNotification('session/update', ({ params }) => {
       // session/load replays the old conversation first: it is history, not this run's work.
       if (replaying || params.sessionId !== sessionId) return;
-      for (const event of reader.onUpdate(params.update)) emit(event);
+      const events = reader.onUpdate(params.update);
+      if (turn.prompted && events.length > 0) turn.answered = true;
+      for (const event of events) emit(event);
     })
     .onRequest('session/request_permission', async ({ params }: { params: RequestPermissionRequest }) => {
       const decision = await decidePermission(params, options.autoApprove, spec.cwd);
@@ -167,6 +187,7 @@ async function converse(
 
     const id = sessionId;
     onCancel(() => void connection.agent.notify('session/cancel', { sessionId: id }).catch(() => {}));
+    turn.prompted = true;
     const response = await connection.agent.request('session/prompt', { sessionId, prompt: [{ type: 'text', text }] });
     for (const event of reader.flush()) emit(event);
     const usage = usageOf(response);
@@ -201,14 +222,44 @@ function usageOf(response: PromptResponse): AgentEvent | null {
   };
 }
 
-/** A protocol error or an agent gone before answering, as the task's outcome. */
-function failure(err: unknown, exit: string | null, stderr: OutputTail, now: () => number): AgentOutcome {
+/** ACP's `auth_required` error (gemini --acp without a key, copilot --acp logged out, recorded). */
+const AUTH_REQUIRED = -32000;
+
+/**
+ * A protocol error or an agent gone before answering, as the task's outcome:
+ * a rate limit; an environment failure (`auth_required`, or the agent's own
+ * words about login, network or its installation); else a task failure.
+ */
+function failure(err: unknown, exit: string | null, stderr: readonly string[], now: () => number): AgentOutcome {
   const rpc = err as { code?: unknown; message?: string };
   const message = typeof rpc.code === 'number' ? (rpc.message ?? 'error') : null;
   if (message && LIMIT_TEXT.test(message)) {
     return { kind: 'rate_limited', resumeAt: findResetTime(message, now()) ?? now() + DEFAULT_RATE_LIMIT_WAIT_MS, message };
   }
-  const why =
-    message ?? (stderr.isEmpty ? `the agent closed the connection (${(err as Error).message})` : clipStart(stderr.text()));
-  return { kind: 'failed', error: exit ? `${why} (${exit})` : why };
+  const why = message ?? firstErrorLine(stderr) ?? `the agent closed the connection (${(err as Error).message})`;
+  const cause = rpc.code === AUTH_REQUIRED ? 'auth' : classifyEnvironment(why);
+  if (cause) return { kind: 'environment', cause, message: clipStart(why, 500) };
+  return { kind: 'failed', error: exit ? `${clipStart(why)} (${exit})` : clipStart(why) };
+}
+
+/**
+ * Stopped for lack of progress. An environment failure when the agent's
+ * last stderr line names one (gemini after its client is gone: "Retrying
+ * with backoff... fetch failed"), or when it took the prompt and sent
+ * nothing back at all: gemini --acp with no network is silent while its
+ * client is connected (recorded), and a model that answers always streams
+ * something. Else a task failure (null: the loop says "stalled").
+ */
+function stalledOutcome(stderr: readonly string[], turn: TurnWatch): AgentOutcome | null {
+  const last = stderr.at(-1);
+  const cause = last ? classifyEnvironment(last) : null;
+  if (cause && last) return { kind: 'environment', cause, message: `${clipStart(last, 300)} (no progress, stopped)` };
+  if (turn.prompted && !turn.answered) {
+    return {
+      kind: 'environment',
+      cause: 'network',
+      message: 'the agent took the prompt and sent nothing back (its model API unreachable?)',
+    };
+  }
+  return null;
 }

@@ -21,6 +21,7 @@ export function createAcpRuntime(config: AcpRuntimeConfig, options: RuntimeOptio
   return {
     name,
     timeoutMs: config.timeoutMs,
+    stallMs: config.stallMs,
     // An ACP agent has no common version flag: being there and executable is what can be checked without a session.
     async checkAvailability(): Promise<Availability> {
       const checked = await checkLaunch(config.binary, { versionArgs: null, env: config.env });

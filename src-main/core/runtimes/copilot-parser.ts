@@ -49,8 +49,9 @@ export function createCopilotStreamParser(now: () => number, knownSessionId?: st
           return [{ type: 'usage', inputTokens: num(data.inputTokens) ?? 0, outputTokens: num(data.outputTokens) ?? 0 }];
         case 'session.info': {
           const text = str(data.message) ?? '';
-          // e.g. "Response was interrupted due to a server error. Retrying...".
-          return textOutput(text);
+          // "Response was interrupted due to a server error. Retrying..." (infoType model_retry, recorded):
+          // shown, but not progress (stall detection).
+          return data.infoType === 'model_retry' ? [{ type: 'retry', message: text }] : textOutput(text);
         }
         case 'model.call_final_result':
           if (data.result === 'success') transportError = undefined;

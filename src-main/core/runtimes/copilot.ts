@@ -27,6 +27,8 @@ export const copilotCli: CliDefinition = {
     return { argv, stdin: '', sessionId };
   },
   createParser: (now, invocation) => createCopilotStreamParser(now, invocation.sessionId),
+  // `--resume=<id>` of a session the CLI no longer has (exit 1, recorded): start over with the task.
+  resumeMissing: (error) => /No session, task, or name matched/i.test(error),
 };
 
 export function createCopilotRuntime(config: AgentCliConfig, options?: RuntimeOptions): AgentRuntime {

@@ -18,10 +18,12 @@ const PATTERNS: ReadonlyArray<readonly [EnvironmentCause, RegExp]> = [
     /not logged in|please run \/login|authentication_failed|invalid (?:x-)?api[ -]key|api key (?:is )?(?:invalid|missing|not valid)|\b401\b|unauthori[sz]ed|set an auth method|no authentication information|not signed in|please (?:log|sign) ?in|(?:oauth )?token (?:has )?expired|credentials? (?:have |has )?expired/i,
   ],
   // codex: "Reconnecting... waiting for network", "failed to lookup address information";
-  // gemini: "fetch failed sending request"; claude: api_retry without a status, "Connection error".
+  // gemini: "fetch failed sending request"; claude: api_retry without a status, "Connection error";
+  // copilot with a token and no network: "Authentication token found but could not be validated."
+  // (its next lines: "network fetch failed …", "Your token may still be valid. Check your network connection").
   [
     'network',
-    /waiting for network|failed to lookup address|name does not resolve|getaddrinfo|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|fetch failed|network (?:error|is unreachable)|connection (?:failed|refused|error|reset)|error sending request|unable to connect|no response \(network\)/i,
+    /token found but could not be validated|waiting for network|failed to lookup address|name does not resolve|getaddrinfo|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|fetch failed|network (?:error|is unreachable)|connection (?:failed|refused|error|reset)|error sending request|unable to connect|no response \(network\)/i,
   ],
   // The CLI itself cannot run or rejects the arguments Nightshift passes (a version mismatch).
   [
