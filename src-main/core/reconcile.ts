@@ -12,14 +12,14 @@
  *
  * Agents that left no run folder (started by an older version, or a wrapper
  * killed before it wrote its record) are found on Linux by their environment
- * (leftovers.ts) and killed; their sessions resume as before.
+ * (runtimes/leftovers.ts) and killed; their sessions resume as before.
  */
 import { rm } from 'node:fs/promises';
 import { errorMessage } from './errors';
-import { killLeftoverAgents } from './leftovers';
 import type { Logger } from './log';
 import type { AdoptableRun } from './pool';
 import { terminateGroup } from './runtimes/agent-process';
+import { killLeftoverAgents } from './runtimes/leftovers';
 import { isSameProcess } from './runtimes/process-identity';
 import { listRunFolders, readExitRecord, readWrapperRecord } from './runtimes/run-folder';
 import type { SessionRow } from './types';

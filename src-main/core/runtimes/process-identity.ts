@@ -9,7 +9,8 @@
  * for itself (agent-wrapper.ts), so both sides compare like with like.
  */
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readProcStat } from './proc-table';
+import { isLiveProcess } from './process-liveness';
 import { type ExecText, execText, parseWindowsCreationDate, windowsStartTime } from './windows-start-time';
 
 /** What the lookups depend on; injectable so that each platform's branch runs in tests on any OS. */
@@ -23,9 +24,7 @@ const defaultDeps: IdentityDeps = { platform: process.platform, exec: execText }
 
 export async function processStartTime(pid: number, deps: IdentityDeps = defaultDeps): Promise<string | null> {
   if (deps.platform === 'linux') {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
-    if (!stat) return null;
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+    return (await readProcStat(pid))?.startTime ?? null;
   }
   if (deps.platform === 'win32') return windowsStartTime(pid, deps.exec);
   if (deps.exec === execText) return psStartTime(pid);
@@ -39,20 +38,6 @@ function psStartTime(pid: number): Promise<string | null> {
       resolve(err ? null : out.trim() || null),
     );
   });
-}
-
-/** True while the process exists and is not a zombie (an unreaped zombie holds nothing). */
-export async function isLiveProcess(pid: number, platform: NodeJS.Platform = process.platform): Promise<boolean> {
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  if (platform !== 'linux') return true;
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
-  if (!stat) return false;
-  const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
-  return state !== 'Z' && state !== 'X';
 }
 
 /**

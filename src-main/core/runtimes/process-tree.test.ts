@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { candidateNames, resolveOnPath } from './availability';
-import { groupAlive, processTreeOps, terminateTree } from './process-tree';
+import { groupAlive } from './process-liveness';
+import { processTreeOps, terminateTree } from './process-tree';
 
 let dir: string;
 const children: ChildProcess[] = [];

@@ -10,7 +10,7 @@
  * docs/electron.md. `taskkill` is run with execFile (no shell), hidden.
  */
 import { execFile } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { groupAlive, isLiveProcess } from './process-liveness';
 
 export type TreeSignal = 'SIGTERM' | 'SIGKILL';
 
@@ -36,7 +36,7 @@ function execHidden(program: string, args: readonly string[]): Promise<void> {
 export function processTreeOps(platform: NodeJS.Platform = process.platform, exec: ExecFileLike = execHidden): ProcessTreeOps {
   if (platform === 'win32') {
     return {
-      alive: async (pid) => pidAlive(pid),
+      alive: (pid) => isLiveProcess(pid, platform),
       signal: (pid, signal) => exec('taskkill', ['/PID', String(pid), '/T', ...(signal === 'SIGKILL' ? ['/F'] : [])]),
     };
   }
@@ -50,48 +50,6 @@ export function processTreeOps(platform: NodeJS.Platform = process.platform, exe
       }
     },
   };
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * True while a live (non-zombie) process of the group exists. Zombies count as
- * gone: where PID 1 does not reap orphans (some containers) a killed
- * grandchild stays a zombie forever, yet it holds nothing.
- */
-export async function groupAlive(pgid: number, platform: NodeJS.Platform = process.platform): Promise<boolean> {
-  try {
-    process.kill(-pgid, 0);
-  } catch (e) {
-    // EPERM means it exists but belongs to someone else: still alive.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  if (platform !== 'linux') return true;
-  return (await liveMembersFromProc(pgid)) > 0;
-}
-
-async function liveMembersFromProc(pgid: number): Promise<number> {
-  const entries = await readdir('/proc').catch(() => null);
-  if (!entries) return 1;
-  let live = 0;
-  await Promise.all(
-    entries
-      .filter((e) => /^\d+$/.test(e))
-      .map(async (pidDir) => {
-        const stat = await readFile(`/proc/${pidDir}/stat`, 'utf8').catch(() => '');
-        // "pid (comm) state ppid pgrp ..."; comm may hold spaces and parentheses, so parse after the last ')'.
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') live++;
-      }),
-  );
-  return live;
 }
 
 const POLL_MS = 50;
