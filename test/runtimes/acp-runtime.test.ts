@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runtimeConfigSchema } from '../../src-main/core/config';
 import { createRuntime } from '../../src-main/core/runtimes';
+import { isSameProcess, processStartTime } from '../../src-main/core/runtimes/process-identity';
+import { readWrapperRecord } from '../../src-main/core/runtimes/run-folder';
 import type { AgentEvent } from '../../src-main/core/types';
 import { FIXTURES, isLive, makeSpec, readJsonLines, tempDir, waitForEvent } from './helpers';
 
@@ -154,6 +156,17 @@ describe('acp runtime with a stand-in ACP agent', () => {
     await handle.stop('cancelled');
     expect(await handle.done).toEqual({ kind: 'stopped', reason: 'cancelled' });
     expect(await isLive(handle.pid!)).toBe(false);
+  });
+
+  it('a run with a run folder records its agent’s pid and OS start time there (a restart identifies and kills it)', async () => {
+    const runDir = join(dir, 'runs', 's_1', '1');
+    const { spec: s, events } = spec('x sleep=60000', { runDir, startedAt: 1234 });
+    const handle = runtime().start(s);
+    await waitForEvent(events, (e) => e.type === 'resume_token');
+    const record = await readWrapperRecord(runDir);
+    expect(record).toEqual({ pid: handle.pid, startTime: await processStartTime(handle.pid!), startedAt: 1234 });
+    expect(await isSameProcess(record!.pid, record!.startTime)).toBe(true);
+    await handle.stop('cancelled');
   });
 
   it('the agent is ended after a completed turn (it would wait for the next prompt)', async () => {

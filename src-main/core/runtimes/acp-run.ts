@@ -17,7 +17,9 @@ import { describeExit } from './agent-run';
 import { type ConversationProcess, spawnConversationProcess } from './conversation-process';
 import { classifyEnvironment, firstErrorLine } from './environment';
 import { clipStart } from './output-tail';
+import { processStartTime } from './process-identity';
 import { DEFAULT_RATE_LIMIT_WAIT_MS, findResetTime } from './reset-time';
+import { writeProcessRecord } from './run-folder';
 
 export interface AcpRunOptions {
   argv: readonly string[];
@@ -81,6 +83,7 @@ export function startAcpRun(options: AcpRunOptions): AgentHandle {
     const error = `could not start ${options.argv[0]}: ${(err as Error).message}`;
     return { pid: undefined, done: Promise.resolve({ kind: 'failed', error }), stop: () => Promise.resolve() };
   }
+  if (spec.runDir && proc.pid !== undefined) recordAgent(spec.runDir, proc.pid, spec.startedAt ?? options.now(), options);
   void proc.exited.then(() => {
     try {
       feed.close(); // the SDK then closes the connection and rejects what is still pending
@@ -121,6 +124,19 @@ export function startAcpRun(options: AcpRunOptions): AgentHandle {
       return proc.stop();
     },
   };
+}
+
+/**
+ * The agent's pid and OS start time in the run folder. A conversation over
+ * pipes cannot be adopted by a restarted runner, and an agent whose client
+ * died does not always exit (gemini --acp keeps retrying its turn, recorded):
+ * with this record the restart finds it on any OS, checks it is the same
+ * process, and kills its group (reconcile.ts) before the task runs again.
+ */
+function recordAgent(runDir: string, pid: number, startedAt: number, options: AcpRunOptions): void {
+  void processStartTime(pid)
+    .then((startTime) => writeProcessRecord(runDir, { pid, startTime, startedAt }))
+    .catch((err) => options.logger?.log('warn', options.scope, `could not record the agent in ${runDir}: ${String(err)}`));
 }
 
 async function converse(

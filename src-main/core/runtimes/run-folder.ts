@@ -3,8 +3,10 @@
  * (agent-wrapper.ts): `wrapper.json`, `stdout`, `stderr`, `exit.json`. It lives
  * at `<runsDir>/<sessionId>/<attempt>` and is removed once the run's outcome
  * is in the database. What is found there at restart decides adoption.
+ * An ACP run (no wrapper: its conversation lives on pipes) writes only the
+ * process record, so that a restart can identify its agent and kill it.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { RUN_FILES } from './agent-wrapper';
@@ -35,6 +37,14 @@ async function readJson<T>(path: string, schema: z.ZodType<T>): Promise<T | null
 }
 
 export const readWrapperRecord = (runDir: string) => readJson(join(runDir, RUN_FILES.wrapper), wrapperSchema);
+
+/** Writes the process record (`wrapper.json`) atomically, as the wrapper does: tmp + rename. */
+export async function writeProcessRecord(runDir: string, record: WrapperRecord): Promise<void> {
+  await mkdir(runDir, { recursive: true });
+  const path = join(runDir, RUN_FILES.wrapper);
+  await writeFile(`${path}.tmp`, JSON.stringify(record));
+  await rename(`${path}.tmp`, path);
+}
 export const readExitRecord = (runDir: string) => readJson(join(runDir, RUN_FILES.exit), exitSchema);
 
 export interface RunFolder {
