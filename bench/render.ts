@@ -18,7 +18,7 @@ import { chromium, type Page } from '@playwright/test';
 import { buildRenderer, REPO_ROOT } from '../e2e/support/build-renderer';
 import type { DelayReason, TickRecord } from '../src-main/core/types';
 import { startDashboardServer } from '../src-main/headless/dashboard/server';
-import { createFakeCore, fakeDaemon } from '../src-main/headless/dashboard/testing/fake-core';
+import { createFakeCore, fakeDaemon } from '../test/support/fake-core';
 
 const CASES = [1_000, 10_000, 20_000];
 const RUNS = 5;

@@ -1,6 +1,6 @@
 /**
  * src-main/index.ts itself, loaded with the typed Electron fake
- * (shell/testing/fake-electron.ts) and walked through Electron's real order of
+ * (test/support/fake-electron.ts) and walked through Electron's real order of
  * events: module load (before ready) → `ready` → tray → window → `activate` /
  * `second-instance` → quit (`before-quit`, prevented until the core stopped,
  * then `app.exit(0)`). The core underneath is the real one on a real data dir.
@@ -9,12 +9,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { calls, FakeBrowserWindow, type FakeElectron, FakeTray, resetFakeElectron } from '../test/support/fake-electron';
 import { acquireInstanceLock } from './core/store/instance-lock';
 import { connectToInstance } from './headless/commands/instance-access';
 import { APP_ID } from './shell/app-identity';
-import { calls, FakeBrowserWindow, type FakeElectron, FakeTray, resetFakeElectron } from './shell/testing/fake-electron';
 
-vi.mock('electron', async () => (await import('./shell/testing/fake-electron')).electronModule());
+vi.mock('electron', async () => (await import('../test/support/fake-electron')).electronModule());
 
 const FAKE_AGENT = join(__dirname, '../test/fixtures/fake-agent.mjs');
 const realPlatform = process.platform;

@@ -8,14 +8,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger } from '../../src-main/core/log';
-import { DaemonLoop, type LoopTuning } from '../../src-main/core/loop/daemon-loop';
-import { SessionStore } from '../../src-main/core/sessions/session-store';
+import type { DaemonLoop, LoopTuning } from '../../src-main/core/loop/daemon-loop';
 import { openDatabase } from '../../src-main/core/store/db';
-import { StateStore } from '../../src-main/core/store/state-store';
-import { TickLog } from '../../src-main/core/store/tick-log';
 import type { AgentRuntime, Clock, TaskSource } from '../../src-main/core/types';
-import { cwdWorkspaces, instantAgent } from '../support/simulated-daemon';
+import { buildDaemonLoop, instantAgent } from '../../test/support/build-daemon-loop';
 import type { SkipAheadClock } from './skip-ahead-clock';
 
 /** The default tuning of a daemon (config.ts): 10 s base, 120 s idle cap, jitter on. */
@@ -49,25 +45,16 @@ export function benchDaemon(
       return instantAgent.start(spec);
     },
   };
-  const loop = new DaemonLoop({
+  const loop = buildDaemonLoop(db, {
     name,
     tuning,
-    pausedByConfig: false,
     source,
     runtime,
-    sessions: new SessionStore(db, () => clock.now()),
-    ticks: new TickLog(db),
-    state: new StateStore(db),
-    workspaces: cwdWorkspaces,
     clock,
-    logger: silentLogger,
-    logDir: join(dir, 'logs'),
     random,
-    onChange() {},
     onTick() {
       ticks += 1;
     },
-    onNotice() {},
   });
   return {
     loop,

@@ -9,8 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeClock } from '../../src-main/core/clock';
-import { silentLogger } from '../../src-main/core/log';
-import { DaemonLoop, type LoopTuning } from '../../src-main/core/loop/daemon-loop';
+import type { DaemonLoop, LoopTuning } from '../../src-main/core/loop/daemon-loop';
 import { SessionStore } from '../../src-main/core/sessions/session-store';
 import { LocalTaskSource } from '../../src-main/core/sources/local';
 import { LocalTaskQueue } from '../../src-main/core/sources/local-queue';
@@ -18,7 +17,7 @@ import { type Db, openDatabase } from '../../src-main/core/store/db';
 import { StateStore } from '../../src-main/core/store/state-store';
 import { TickLog } from '../../src-main/core/store/tick-log';
 import type { AgentOutcome, AgentRuntime, AgentStartSpec, Clock, TaskSource, TickRecord } from '../../src-main/core/types';
-import { cwdWorkspaces } from './simulated-daemon';
+import { buildDaemonLoop } from '../../test/support/build-daemon-loop';
 
 /** A run the bench controls: it ends when the bench calls `finish` (or the loop stops it). */
 export interface ScriptedRun {
@@ -125,23 +124,17 @@ export function createFleet(options: FleetOptions): Fleet {
     const local = new LocalTaskSource(queue, { queue: queueName, review: false, worker: name });
     const source = options.wrapSource ? options.wrapSource(local) : local;
     const agent = new ScriptedAgent((run) => options.onAgentStart?.(i, run));
-    const loop = new DaemonLoop({
+    const loop = buildDaemonLoop(db, {
       name,
       tuning: options.tuning,
-      pausedByConfig: false,
       source,
       runtime: agent,
       sessions,
       ticks,
       state,
-      workspaces: cwdWorkspaces,
       clock: view,
-      logger: silentLogger,
-      logDir: join(dir, 'logs'),
       ...(options.random ? { random: options.random } : {}),
-      onChange() {},
       onTick: (tick) => options.onTick?.(i, tick),
-      onNotice() {},
     });
     daemons.push({ name, queueName, loop, agent, source });
   }

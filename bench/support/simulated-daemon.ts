@@ -6,35 +6,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeClock } from '../../src-main/core/clock';
-import { silentLogger } from '../../src-main/core/log';
-import { DaemonLoop, type LoopTuning } from '../../src-main/core/loop/daemon-loop';
-import { SessionStore } from '../../src-main/core/sessions/session-store';
+import type { DaemonLoop, LoopTuning } from '../../src-main/core/loop/daemon-loop';
 import type { LocalTaskSource } from '../../src-main/core/sources/local';
 import { type Db, openDatabase } from '../../src-main/core/store/db';
-import { StateStore } from '../../src-main/core/store/state-store';
 import { TickLog } from '../../src-main/core/store/tick-log';
-import type { AgentHandle, AgentOutcome, AgentRuntime, TaskSource } from '../../src-main/core/types';
-import type { WorkspacePort } from '../../src-main/core/workspace-port';
-
-/** Finishes every run on the next turn of the event loop: pickup, not agent time, is measured. */
-export const instantAgent: AgentRuntime = {
-  name: 'command',
-  timeoutMs: 3_600_000,
-  async checkAvailability() {
-    return { available: true };
-  },
-  start(): AgentHandle {
-    const done = Promise.resolve<AgentOutcome>({ kind: 'completed', summary: 'ok' });
-    return { pid: undefined, done, stop: async () => {} };
-  },
-};
-
-/** Agents run in the temp dir; nothing to prepare or clean. */
-export const cwdWorkspaces: WorkspacePort = {
-  prepare: async () => ({ path: tmpdir(), record: JSON.stringify({ kind: 'cwd', path: tmpdir() }) }),
-  pathOf: () => tmpdir(),
-  cleanup: async () => ({ removed: false }),
-};
+import type { AgentRuntime, TaskSource } from '../../src-main/core/types';
+import { buildDaemonLoop, instantAgent } from '../../test/support/build-daemon-loop';
 
 export interface SimulatedDaemon {
   clock: FakeClock;
@@ -63,23 +40,14 @@ export function simulatedDaemon(
       return instantAgent.start(spec);
     },
   };
-  const loop = new DaemonLoop({
+  const loop = buildDaemonLoop(db, {
     name: 'bench',
     tuning,
-    pausedByConfig: false,
     source: makeSource(db, clock),
     runtime,
-    sessions: new SessionStore(db, () => clock.now()),
     ticks,
-    state: new StateStore(db),
-    workspaces: cwdWorkspaces,
     clock,
-    logger: silentLogger,
-    logDir: join(dir, 'logs'),
     ...(options.random ? { random: options.random } : {}),
-    onChange() {},
-    onTick() {},
-    onNotice() {},
   });
   return {
     clock,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { snapshotOf } from '../../test/support/snapshot-builders';
 import type { TickRecord } from '../core/types';
 import { EventOutbox, type EventTarget } from './event-outbox';
-import { snapshotOf } from './test-fixtures';
 
 class FakeContents implements EventTarget {
   sent: [string, unknown][] = [];

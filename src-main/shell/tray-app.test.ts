@@ -13,8 +13,8 @@ import type { NightshiftCore } from '../core/core-api';
 import { silentLogger } from '../core/log';
 import type { IpcMainLike, SenderInfo } from './ipc';
 
-vi.mock('electron', async () => (await import('./testing/fake-electron')).electronModule());
-const { FakeBrowserWindow, FakeNotification, FakeTray, resetFakeElectron } = await import('./testing/fake-electron');
+vi.mock('electron', async () => (await import('../../test/support/fake-electron')).electronModule());
+const { FakeBrowserWindow, FakeNotification, FakeTray, resetFakeElectron } = await import('../../test/support/fake-electron');
 let electron = resetFakeElectron('linux');
 
 const { createCore } = await import('../core/create-core');

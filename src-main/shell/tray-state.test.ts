@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { daemon, slot, snapshotOf } from './test-fixtures';
+import { daemon, slot, snapshotOf } from '../../test/support/snapshot-builders';
 import { clickBehaviourFor, statusLine, toggleActionOf, tooltipText, trayIconFile, trayStateOf } from './tray-state';
 
 const NOW = 1_000_000;

@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { daemon, slot, snapshotOf } from '../../test/support/snapshot-builders';
 import { FakeClock } from '../core/clock';
-import { daemon, slot, snapshotOf } from './test-fixtures';
 
-vi.mock('electron', async () => (await import('./testing/fake-electron')).electronModule());
-const { FakeMenu, FakeTray, resetFakeElectron } = await import('./testing/fake-electron');
+vi.mock('electron', async () => (await import('../../test/support/fake-electron')).electronModule());
+const { FakeMenu, FakeTray, resetFakeElectron } = await import('../../test/support/fake-electron');
 const { TrayController } = await import('./tray');
 
 beforeEach(() => {

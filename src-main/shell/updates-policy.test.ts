@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { daemon, slot, snapshotOf } from './test-fixtures';
+import { daemon, slot, snapshotOf } from '../../test/support/snapshot-builders';
 import { buildTrayMenu } from './tray-menu';
 import {
   BUSY_RETRY_MS,

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
-// The real 'electron' module would try to download the binary: the typed fake stands in (testing/fake-electron.ts).
-vi.mock('electron', async () => (await import('./testing/fake-electron')).electronModule());
-const { FakeBrowserWindow, FakeSession } = await import('./testing/fake-electron');
+// The real 'electron' module would try to download the binary: the typed fake stands in (test/support/fake-electron.ts).
+vi.mock('electron', async () => (await import('../../test/support/fake-electron')).electronModule());
+const { FakeBrowserWindow, FakeSession } = await import('../../test/support/fake-electron');
 const created = FakeBrowserWindow.all;
 
 const { appPage } = await import('./app-page');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventName, EventPayloads } from '../../src-main/api/contract';
 import { dispatchRequest } from '../../src-main/api/dispatch';
 import type { SessionRow, TickRecord } from '../../src-main/core/types';
-import { createFakeCore, fakeDaemon } from '../../src-main/headless/dashboard/testing/fake-core';
+import { createFakeCore, fakeDaemon } from '../../test/support/fake-core';
 import type { Bridge } from './bridge';
 import {
   applySessions,

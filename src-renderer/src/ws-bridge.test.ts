@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
 import { ApiCallError } from '../../src-main/api/dispatch';
 import { type DashboardServer, startDashboardServer } from '../../src-main/headless/dashboard/server';
-import { createFakeCore, fakeDaemon } from '../../src-main/headless/dashboard/testing/fake-core';
+import { createFakeCore, fakeDaemon } from '../../test/support/fake-core';
 import { apiOver } from './bridge';
 import { createWebSocketBridge, dashboardSocketUrl, type SocketStatus, type WebSocketBridge } from './ws-bridge';
 

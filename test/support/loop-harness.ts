@@ -6,14 +6,14 @@
 import { join } from 'node:path';
 import { FakeClock } from '../../src-main/core/clock';
 import type { Notice } from '../../src-main/core/core-api';
-import { silentLogger } from '../../src-main/core/log';
-import { DaemonLoop, type LoopTuning } from '../../src-main/core/loop/daemon-loop';
+import type { DaemonLoop, LoopTuning } from '../../src-main/core/loop/daemon-loop';
 import { SessionStore } from '../../src-main/core/sessions/session-store';
 import { type Db, openDatabase } from '../../src-main/core/store/db';
 import { StateStore } from '../../src-main/core/store/state-store';
 import { TickLog } from '../../src-main/core/store/tick-log';
 import type { TaskSource, TickRecord } from '../../src-main/core/types';
 import type { WorkspacePort } from '../../src-main/core/workspace-port';
+import { buildDaemonLoop } from './build-daemon-loop';
 import { MemorySource } from './memory-source';
 import { ScriptedRuntime } from './scripted-runtime';
 
@@ -61,12 +61,9 @@ export function createHarnessOver<S extends TaskSource>(
   const ticks = new TickLog(db);
   const notices: Notice[] = [];
   const tickEvents: TickRecord[] = [];
-  const full: LoopTuning = { pollIntervalMs: 10_000, maxIdleBackoffMs: 120_000, maxConcurrent: 2, jitter: false, ...tuning };
   const make = () =>
-    new DaemonLoop({
-      name: 'd1',
-      tuning: full,
-      pausedByConfig: false,
+    buildDaemonLoop(db, {
+      tuning,
       source,
       runtime,
       sessions,
@@ -74,10 +71,7 @@ export function createHarnessOver<S extends TaskSource>(
       state,
       workspaces: noWorkspaces,
       clock,
-      logger: silentLogger,
-      logDir: join(dir, 'logs'),
       ...(extra.random ? { random: extra.random } : {}),
-      onChange() {},
       onTick: (t) => tickEvents.push(t),
       onNotice: (n) => notices.push(n),
     });

@@ -8,8 +8,8 @@ import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { gitTestRoot, initRepo, task } from '../../../test/support/git-repos';
 import { prepareWorkspace } from './prepare';
-import { gitTestRoot, initRepo, task } from './testing-repos';
 import { WorkspaceError } from './workspace';
 
 const dirs = gitTestRoot();

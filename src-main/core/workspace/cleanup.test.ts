@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { commitFile, git, gitTestRoot, initRepo, refExists, task } from '../../../test/support/git-repos';
 import { cleanupWorkspace } from './cleanup';
 import { inspectWorkspace } from './inspect';
 import { prepareWorkspace } from './prepare';
-import { commitFile, git, gitTestRoot, initRepo, refExists, task } from './testing-repos';
 import { CleanupError, type Workspace } from './workspace';
 
 const repos = gitTestRoot();

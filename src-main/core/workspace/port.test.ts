@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commitFile, initRepo, isolateGitConfig, makeTempRoot, removeTempRoot, task } from '../../../test/support/git-repos';
 import { createWorkspacePort } from './port';
-import { commitFile, initRepo, isolateGitConfig, makeTempRoot, removeTempRoot, task } from './testing-repos';
 
 let root: string;
 beforeAll(async () => {

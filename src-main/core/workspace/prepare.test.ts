@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { commitFile, git, gitTestRoot, initRepo, refExists, task } from '../../../test/support/git-repos';
 import { branchForTask } from './naming';
 import { prepareWorkspace } from './prepare';
-import { commitFile, git, gitTestRoot, initRepo, refExists, task } from './testing-repos';
 import { WorkspaceError } from './workspace';
 
 const repos = gitTestRoot();

@@ -3,12 +3,12 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { commitFile, git, gitTestRoot, initRepo, refExists, task } from '../../../test/support/git-repos';
 import type { LogLevel } from '../log';
 import { cleanupWorkspace } from './cleanup';
 import { cloneDirFor } from './clone';
 import { inspectWorkspace } from './inspect';
 import { prepareWorkspace } from './prepare';
-import { commitFile, git, gitTestRoot, initRepo, refExists, task } from './testing-repos';
 import { WorkspaceError } from './workspace';
 
 const repos = gitTestRoot();

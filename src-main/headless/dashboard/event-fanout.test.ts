@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { createFakeCore } from '../../../test/support/fake-core';
 import { FakeClock } from '../../core/clock';
 import type { Snapshot, TickRecord } from '../../core/types';
 import { createEventFanout, type EventClient } from './event-fanout';
-import { createFakeCore } from './testing/fake-core';
 
 /** Records what the fanout sent; `bufferedAmount` simulates a client that stopped reading. */
 function recordingClient(bufferedAmount = 0) {

@@ -5,10 +5,10 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { createFakeCore, type FakeCore, fakeDaemon } from '../../../test/support/fake-core';
 import { MAX_CLIENT_MESSAGE_BYTES, type ServerMessage, serverMessageSchema } from '../../api/wire';
 import type { TickRecord } from '../../core/types';
 import { type DashboardServer, startDashboardServer } from './server';
-import { createFakeCore, type FakeCore, fakeDaemon } from './testing/fake-core';
 
 let dir: string;
 let rendererDir: string;

@@ -1,9 +1,9 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fakeDaemon } from '../../../src-main/headless/dashboard/testing/fake-core';
+import { fakeDaemon } from '../../../test/support/fake-core';
+import { renderDashboard } from '../../../test/support/render-dashboard';
 import { App } from '../App';
-import { renderDashboard } from '../testing/render-dashboard';
 import { DaemonCard } from './DaemonCard';
 import { Overview } from './Overview';
 import { SettingsView } from './SettingsView';

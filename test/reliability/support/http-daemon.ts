@@ -11,19 +11,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cwdWorkspaces } from '../../../bench/support/simulated-daemon';
 import { FakeClock, settle } from '../../../src-main/core/clock';
 import { sourceConfigSchema } from '../../../src-main/core/config';
 import type { Notice } from '../../../src-main/core/core-api';
-import { silentLogger } from '../../../src-main/core/log';
-import { DaemonLoop, type LoopTuning } from '../../../src-main/core/loop/daemon-loop';
+import type { DaemonLoop, LoopTuning } from '../../../src-main/core/loop/daemon-loop';
 import { SessionStore } from '../../../src-main/core/sessions/session-store';
 import { createHttpSource, type HttpSourceConfig, type HttpTaskSource } from '../../../src-main/core/sources/http';
 import { type Db, openDatabase } from '../../../src-main/core/store/db';
-import { StateStore } from '../../../src-main/core/store/state-store';
-import { TickLog } from '../../../src-main/core/store/tick-log';
 import type { TickRecord } from '../../../src-main/core/types';
 import { startTaskServer, type TaskServer } from '../../fixtures/task-server/server';
+import { buildDaemonLoop } from '../../support/build-daemon-loop';
 import { ScriptedRuntime } from '../../support/scripted-runtime';
 
 export interface HttpDaemonOptions {
@@ -79,28 +76,14 @@ export async function startHttpDaemon(options: HttpDaemonOptions = {}): Promise<
   });
   const ticks: TickRecord[] = [];
   const notices: Notice[] = [];
-  const tuning: LoopTuning = {
-    pollIntervalMs: 10_000,
-    maxIdleBackoffMs: 120_000,
-    maxConcurrent: 2,
-    jitter: false,
-    ...options.tuning,
-  };
-  const loop = new DaemonLoop({
+  const loop = buildDaemonLoop(db, {
     name: 'faults',
-    tuning,
-    pausedByConfig: false,
+    ...(options.tuning ? { tuning: options.tuning } : {}),
     source,
     runtime,
     sessions,
-    ticks: new TickLog(db),
-    state: new StateStore(db),
-    workspaces: cwdWorkspaces,
     clock,
-    logger: silentLogger,
-    logDir: join(dir, 'logs'),
     ...(options.random ? { random: options.random } : {}),
-    onChange() {},
     onTick: (t) => ticks.push(t),
     onNotice: (n) => notices.push(n),
   });

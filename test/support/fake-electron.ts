@@ -10,7 +10,7 @@
  * preventable event and, when nobody prevented it, `will-quit` and `quit`;
  * `exit()` ends without events, as Electron's does.
  *
- *   vi.mock('electron', async () => (await import('./testing/fake-electron')).electronModule());
+ *   vi.mock('electron', async () => (await import('../../test/support/fake-electron')).electronModule());
  */
 import { EventEmitter } from 'node:events';
 import type {
@@ -34,7 +34,7 @@ import type {
   WebContents,
   WebRequest,
 } from 'electron';
-import type { IpcMainLike } from '../ipc';
+import type { IpcMainLike } from '../../src-main/shell/ipc';
 
 type AppSlice = Pick<
   App,

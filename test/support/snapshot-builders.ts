@@ -1,11 +1,11 @@
 /**
- * Snapshots for the shell's unit tests (not shipped: only *.test.ts files
- * import this). The daemon builder is the dashboard's, so that both shells'
+ * Snapshots for the shell's unit tests (test kit, never shipped). The
+ * daemon builder is the dashboard's fake core's, so that both shells'
  * tests draw the same picture.
  */
-import type { DaemonSnapshot, SlotView, Snapshot } from '../core/types';
+import type { DaemonSnapshot, SlotView, Snapshot } from '../../src-main/core/types';
 
-export { fakeDaemon as daemon } from '../headless/dashboard/testing/fake-core';
+export { fakeDaemon as daemon } from './fake-core';
 
 export function slot(state: SlotView['state'], id = 's1'): SlotView {
   return { sessionId: id, taskId: `t-${id}`, taskTitle: `task ${id}`, state, since: 0, resumeAfter: null };

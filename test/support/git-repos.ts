@@ -6,8 +6,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import type { Task } from '../types';
-import { gitIn } from './git';
+import type { Task } from '../../src-main/core/types';
+import { gitIn } from '../../src-main/core/workspace/git';
 
 /** Call once per test file (beforeAll): identity for commits, no global/system config. */
 export async function isolateGitConfig(root: string): Promise<void> {

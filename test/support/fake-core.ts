@@ -4,10 +4,10 @@
  * events as the real core would. It models no loop — tests of behaviour use
  * the real createCore.
  */
-import type { EventPayloads, LocalTask, Settings } from '../../../api/contract';
-import { ApiError, type ApiHandlers } from '../../../api/dispatch';
-import type { CoreEventName, CoreEvents, NightshiftCore } from '../../../core/core-api';
-import type { DaemonSnapshot, SessionEventRow, SessionRow, SessionSpan, Snapshot, TickRecord } from '../../../core/types';
+import type { EventPayloads, LocalTask, Settings } from '../../src-main/api/contract';
+import { ApiError, type ApiHandlers } from '../../src-main/api/dispatch';
+import type { CoreEventName, CoreEvents, NightshiftCore } from '../../src-main/core/core-api';
+import type { DaemonSnapshot, SessionEventRow, SessionRow, SessionSpan, Snapshot, TickRecord } from '../../src-main/core/types';
 
 export interface FakeCore extends NightshiftCore {
   emit<E extends CoreEventName>(event: E, payload: CoreEvents[E]): void;

@@ -5,13 +5,13 @@
  */
 import { render } from '@testing-library/react';
 import type { ReactNode } from 'react';
-import type { EventName } from '../../../src-main/api/contract';
-import { dispatchRequest } from '../../../src-main/api/dispatch';
-import type { DaemonSnapshot } from '../../../src-main/core/types';
-import { createFakeCore, type FakeCore } from '../../../src-main/headless/dashboard/testing/fake-core';
-import { apiOver, type Bridge } from '../bridge';
-import { DashboardContext } from '../context';
-import { connectStore, createDashboardStore, loadInitial } from '../store';
+import type { EventName } from '../../src-main/api/contract';
+import { dispatchRequest } from '../../src-main/api/dispatch';
+import type { DaemonSnapshot } from '../../src-main/core/types';
+import { apiOver, type Bridge } from '../../src-renderer/src/bridge';
+import { DashboardContext } from '../../src-renderer/src/context';
+import { connectStore, createDashboardStore, loadInitial } from '../../src-renderer/src/store';
+import { createFakeCore, type FakeCore } from './fake-core';
 
 export function bridgeTo(core: FakeCore): Bridge {
   return {
