@@ -8,8 +8,12 @@ import { devCspPlugin } from './src-main/shell/dev-csp-plugin';
  * `out/main/cli.js` the headless `nightshift` CLI (no Electron import), and
  * `out/renderer/` the dashboard both of them serve.
  */
+/** `@shared/…` is src-shared/, the code that crosses the process boundary (tsconfig.base.json says the same to tsc). */
+const resolveShared = { alias: { '@shared': resolve(__dirname, 'src-shared') } };
+
 export default defineConfig({
   main: {
+    resolve: resolveShared,
     build: {
       outDir: 'out/main',
       // Native and Node-only packages are loaded from node_modules at run time.
@@ -23,6 +27,7 @@ export default defineConfig({
     },
   },
   preload: {
+    resolve: resolveShared,
     build: {
       outDir: 'out/preload',
       lib: { entry: { preload: resolve(__dirname, 'src-main/preload.ts') } },
@@ -30,6 +35,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src-renderer'),
+    resolve: resolveShared,
     plugins: [react(), devCspPlugin()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),

@@ -15,8 +15,8 @@
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
+import type { DelayReason, TickRecord } from '@shared/ticks';
 import { buildRenderer, REPO_ROOT } from '../e2e/support/build-renderer';
-import type { DelayReason, TickRecord } from '../src-main/core/types';
 import { startDashboardServer } from '../src-main/headless/dashboard/server';
 import { createFakeCore, fakeDaemon } from '../test/support/fake-core';
 

@@ -4,9 +4,10 @@
  * tick rows, sessions), not only through what the page shows.
  */
 import type { Page, TestInfo } from '@playwright/test';
+import type { RequestName, RequestResult } from '@shared/contract';
+import { unwrapReply } from '@shared/envelope';
 import { WebSocket } from 'ws';
-import type { RequestName, RequestResult } from '../src-main/api/contract';
-import { dispatchRequest, unwrapReply } from '../src-main/api/dispatch';
+import { dispatchRequest } from '../src-main/api/dispatch';
 import type { NightshiftCore } from '../src-main/core/core-api';
 import { BOARD_POLL_MS, BOARD_QUEUE, expect, REMOTE_POLL_MS, test } from './support/dashboard-fixture';
 

@@ -14,8 +14,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { type ElectronApplication, _electron as electron, expect, test } from '@playwright/test';
+import type { NightshiftBridge } from '@shared/bridge-types';
 import { platformPath } from '../scripts/start-chain/electron-binary.mjs';
-import type { NightshiftBridge } from '../src-main/api/bridge-types';
 import type { E2EGlobal } from '../src-main/shell/e2e-hooks';
 
 const ROOT = resolve(__dirname, '..');

@@ -35,7 +35,7 @@ async function boot(platform: NodeJS.Platform, options: { argv?: string[]; wasOp
   setPlatform(platform);
   process.argv = [process.execPath, dir, ...(options.argv ?? [])];
   vi.resetModules();
-  await import('./index');
+  await import('.');
 }
 
 beforeEach(async () => {
@@ -156,7 +156,7 @@ describe('index.ts in the order of Electron events', () => {
     electron.app.singleInstanceLock = false;
     setPlatform('win32');
     vi.resetModules();
-    await import('./index');
+    await import('.');
     expect(electron.app.appUserModelId).toBe(APP_ID);
     calledBefore('app.setAppUserModelId', 'app.requestSingleInstanceLock');
     calledBefore('app.requestSingleInstanceLock', 'app.quit');

@@ -8,9 +8,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Clock } from '../../src-main/core/clock';
 import type { DaemonLoop, LoopTuning } from '../../src-main/core/loop/daemon-loop';
+import type { AgentRuntime } from '../../src-main/core/runtimes/port';
+import type { TaskSource } from '../../src-main/core/sources/port';
 import { openDatabase } from '../../src-main/core/store/db';
-import type { AgentRuntime, Clock, TaskSource } from '../../src-main/core/types';
 import { buildDaemonLoop, instantAgent } from '../../test/support/build-daemon-loop';
 import type { SkipAheadClock } from './skip-ahead-clock';
 

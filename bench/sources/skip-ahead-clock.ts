@@ -11,7 +11,7 @@
  * 30 min reconcile) are skipped, which is what makes a simulated day cheap.
  * The caller decides when nothing is in flight (see bench-daemon.ts).
  */
-import type { Clock } from '../../src-main/core/types';
+import type { Clock } from '../../src-main/core/clock';
 
 interface PendingTimer {
   id: number;

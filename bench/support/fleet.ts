@@ -8,15 +8,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TickRecord } from '@shared/ticks';
+import type { Clock } from '../../src-main/core/clock';
 import { FakeClock } from '../../src-main/core/clock';
 import type { DaemonLoop, LoopTuning } from '../../src-main/core/loop/daemon-loop';
+import type { AgentOutcome, AgentRuntime, AgentStartSpec } from '../../src-main/core/runtimes/port';
 import { SessionStore } from '../../src-main/core/sessions/session-store';
 import { LocalTaskSource } from '../../src-main/core/sources/local';
 import { LocalTaskQueue } from '../../src-main/core/sources/local-queue';
+import type { TaskSource } from '../../src-main/core/sources/port';
 import { type Db, openDatabase } from '../../src-main/core/store/db';
 import { StateStore } from '../../src-main/core/store/state-store';
 import { TickLog } from '../../src-main/core/store/tick-log';
-import type { AgentOutcome, AgentRuntime, AgentStartSpec, Clock, TaskSource, TickRecord } from '../../src-main/core/types';
 import { buildDaemonLoop } from '../../test/support/build-daemon-loop';
 
 /** A run the bench controls: it ends when the bench calls `finish` (or the loop stops it). */

@@ -7,10 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeClock } from '../../src-main/core/clock';
 import type { DaemonLoop, LoopTuning } from '../../src-main/core/loop/daemon-loop';
+import type { AgentRuntime } from '../../src-main/core/runtimes/port';
 import type { LocalTaskSource } from '../../src-main/core/sources/local';
+import type { TaskSource } from '../../src-main/core/sources/port';
 import { type Db, openDatabase } from '../../src-main/core/store/db';
 import { TickLog } from '../../src-main/core/store/tick-log';
-import type { AgentRuntime, TaskSource } from '../../src-main/core/types';
 import { buildDaemonLoop, instantAgent } from '../../test/support/build-daemon-loop';
 
 export interface SimulatedDaemon {

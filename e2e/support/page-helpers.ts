@@ -1,7 +1,8 @@
 /** What the dashboard specs share: calls into the real core, tabs, screenshots, console-error capture. */
 import type { Page, TestInfo } from '@playwright/test';
-import type { RequestName, RequestResult } from '../../src-main/api/contract';
-import { dispatchRequest, unwrapReply } from '../../src-main/api/dispatch';
+import type { RequestName, RequestResult } from '@shared/contract';
+import { unwrapReply } from '@shared/envelope';
+import { dispatchRequest } from '../../src-main/api/dispatch';
 import type { NightshiftCore } from '../../src-main/core/core-api';
 
 /** Calls the core through the same validated dispatch as the transports. */

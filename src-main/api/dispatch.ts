@@ -1,16 +1,13 @@
 /**
  * The one validation layer and the one error envelope, shared by every
  * transport: IPC, WebSocket and the CLI's control socket each hand a raw
- * (name, args) pair to {@link dispatchRequest} and send back its {@link Reply}.
+ * (name, args) pair to {@link dispatchRequest} and send back its {@link Reply}
+ * (the envelope and the client side are in src-shared/envelope.ts).
  */
-import { formatIssues } from '../core/config';
+import { isRequestName, type ParsedArgs, type RequestName, type RequestResult, requests } from '@shared/contract';
+import type { ErrorCode, Reply } from '@shared/envelope';
+import { formatIssues } from '@shared/zod-issues';
 import { errorMessage } from '../core/errors';
-import { isRequestName, type ParsedArgs, type RequestName, type RequestResult, requests } from './contract';
-
-export const ERROR_CODES = ['bad_request', 'unknown_method', 'not_found', 'conflict', 'unavailable', 'internal'] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
-
-export type Reply<T = unknown> = { result: T } | { error: { code: ErrorCode; message: string } };
 
 /** Thrown by handlers to pick the reply's error code; anything else becomes `internal`. */
 export class ApiError extends Error {
@@ -56,42 +53,4 @@ export async function dispatchRequest(
     options.onInternalError?.(name, err);
     return { error: { code: 'internal', message: errorMessage(err) } };
   }
-}
-
-/** The client side: an error reply becomes a thrown {@link ApiCallError}. */
-export class ApiCallError extends Error {
-  override readonly name = 'ApiCallError';
-  constructor(
-    readonly code: ErrorCode | 'transport',
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export function unwrapReply<T>(reply: unknown): T {
-  if (reply && typeof reply === 'object') {
-    if ('result' in reply) return (reply as { result: T }).result;
-    const error = (reply as { error?: { code?: unknown; message?: unknown } }).error;
-    if (error && typeof error === 'object') {
-      const code = (ERROR_CODES as readonly unknown[]).includes(error.code) ? (error.code as ErrorCode) : 'internal';
-      throw new ApiCallError(code, typeof error.message === 'string' ? error.message : 'request failed');
-    }
-  }
-  throw new ApiCallError('transport', 'malformed reply');
-}
-
-/** A typed client over any transport that can carry (name, args) → Reply. */
-export type ApiClient = {
-  [K in RequestName]: (
-    ...args: keyof ParsedArgs<K> extends never ? [args?: ParsedArgs<K>] : [args: ParsedArgs<K>]
-  ) => Promise<RequestResult<K>>;
-};
-
-export function createApiClient(send: (name: RequestName, args: unknown) => Promise<unknown>): ApiClient {
-  const client = {} as Record<RequestName, (args?: unknown) => Promise<unknown>>;
-  for (const name of Object.keys(requests) as RequestName[]) {
-    client[name] = async (args?: unknown) => unwrapReply(await send(name, args ?? {}));
-  }
-  return client as unknown as ApiClient;
 }

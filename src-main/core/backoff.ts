@@ -3,7 +3,7 @@
  * kept exactly (the idle curve itself lives in src-shared/backoff-curve.ts),
  * plus jitter so that a fleet of daemons does not poll in lockstep. Pure and synchronous; the loop owns the state machine around it.
  */
-import { idleCurveDelay, isAtCap } from '../../src-shared/backoff-curve';
+import { idleCurveDelay, isAtCap } from '@shared/backoff-curve';
 import { SourceError } from './errors';
 
 export const ERROR_BACKOFF_CAP_MS = 60_000;

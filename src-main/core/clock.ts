@@ -3,7 +3,13 @@
  * {@link FakeClock}, so that a simulated day of idle polling runs in
  * milliseconds and every delay the loop chooses can be asserted exactly.
  */
-import type { Clock } from './types';
+
+/** Injectable time: real in production, simulated in tests and benches. */
+export interface Clock {
+  now(): number;
+  /** Schedules `fn` after `ms`; returns a cancel function. */
+  setTimer(fn: () => void, ms: number): () => void;
+}
 
 export const systemClock: Clock = {
   now: () => Date.now(),

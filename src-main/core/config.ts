@@ -3,6 +3,8 @@
  * once, at the boundary. A bad file is refused whole, with a message naming
  * every wrong key, so that nothing starts half-configured.
  */
+
+import { formatIssues } from '@shared/zod-issues';
 import { z } from 'zod';
 import { ValidationError } from './errors';
 import { ACP_TOOL_KINDS } from './runtimes/acp-tool-kinds';
@@ -226,27 +228,6 @@ export function parseConfigText(text: string, origin = 'config'): ParsedConfig {
     throw new ValidationError(`${origin}: not valid JSON: ${(err as Error).message}`);
   }
   return parseConfig(raw, origin);
-}
-
-/** "daemons[0].runtime.command: needs at least the program to run" — one line per issue. */
-export function formatIssues(origin: string, issues: readonly z.core.$ZodIssue[]): string {
-  const lines = issues.map((issue) => `  ${formatPath(issue.path) || '(root)'}: ${issueMessage(issue)}`);
-  return `${origin} is invalid:\n${lines.join('\n')}`;
-}
-
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out ? `.${String(part)}` : String(part);
-  }
-  return out;
-}
-
-function issueMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys')
-    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  return issue.message;
 }
 
 function isValidRegex(source: string): boolean {

@@ -4,7 +4,7 @@
  * contract's handlers.
  */
 
-import type { EventPayloads } from '../api/contract';
+import type { EventPayloads } from '@shared/contract';
 import type { ApiHandlers } from '../api/dispatch';
 
 /** Something a person may want to be told about (desktop notification, CLI log line). */

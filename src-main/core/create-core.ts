@@ -5,6 +5,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Clock } from './clock';
 import { systemClock } from './clock';
 import type { NightshiftConfig } from './config';
 import type { NightshiftCore } from './core-api';
@@ -12,7 +13,6 @@ import { type Logger, silentLogger } from './log';
 import type { SecretStore } from './secret-port';
 import { DB_FILE_NAME, openDatabase } from './store/db';
 import { Supervisor } from './supervisor';
-import type { Clock } from './types';
 
 export interface CoreOptions {
   /** Holds nightshift.db (SQLite, WAL) and logs/ (agent output); workspaces live elsewhere (config.workspaceRoot). */

@@ -2,15 +2,17 @@
  * Builds a daemon's task source and agent runtime from its config section.
  */
 import { hostname } from 'node:os';
+import type { Clock } from './clock';
 import type { DaemonConfig } from './config';
 import type { Logger } from './log';
 import { createRuntime } from './runtimes';
+import type { AgentRuntime } from './runtimes/port';
 import type { SecretStore } from './secret-port';
 import { createHttpSource } from './sources/http';
 import { LocalTaskSource } from './sources/local';
 import type { LocalTaskQueue } from './sources/local-queue';
+import type { TaskSource } from './sources/port';
 import { createPostgresSource } from './sources/postgres';
-import type { AgentRuntime, Clock, TaskSource } from './types';
 
 export interface FactoryDeps {
   queue: LocalTaskQueue;

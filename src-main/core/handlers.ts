@@ -4,12 +4,12 @@
  * schema cannot (does the daemon exist, is the task in a state that allows it).
  */
 import { stat } from 'node:fs/promises';
-import { type LocalTask, PROMPT_PREVIEW_CHARS } from '../api/contract';
+import type { TaskStatus } from '@shared/task';
+import { type LocalTask, PROMPT_PREVIEW_CHARS } from '@shared/task';
 import { ApiError, type ApiHandlers } from '../api/dispatch';
 import { sessionSpans } from './session-spans';
 import type { Supervisor } from './supervisor';
 import { refuseUnroutable, whyNoDaemonTakes } from './task-routing';
-import type { TaskStatus } from './types';
 
 export function createHandlers(sup: Supervisor): ApiHandlers {
   const daemon = (name: string) => {

@@ -7,10 +7,13 @@
  */
 import { rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { SessionRow } from '@shared/sessions';
+import type { Task } from '@shared/task';
+import type { Clock } from './clock';
 import type { Logger } from './log';
+import type { AgentEvent, AgentHandle, AgentOutcome, AgentRuntime, StopReason } from './runtimes/port';
 import { runDirOf } from './runtimes/run-folder';
 import type { SessionStore } from './sessions/session-store';
-import type { AgentEvent, AgentHandle, AgentOutcome, AgentRuntime, Clock, SessionRow, StopReason, Task } from './types';
 
 export interface RunRequest {
   session: SessionRow;

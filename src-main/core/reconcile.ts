@@ -15,6 +15,7 @@
  * (runtimes/leftovers.ts) and killed; their sessions resume as before.
  */
 import { rm } from 'node:fs/promises';
+import type { SessionRow } from '@shared/sessions';
 import { errorMessage } from './errors';
 import type { Logger } from './log';
 import type { AdoptableRun } from './pool';
@@ -22,7 +23,6 @@ import { terminateGroup } from './runtimes/agent-process';
 import { killLeftoverAgents } from './runtimes/leftovers';
 import { isSameProcess } from './runtimes/process-identity';
 import { listRunFolders, readExitRecord, readWrapperRecord } from './runtimes/run-folder';
-import type { SessionRow } from './types';
 
 export interface Adoption {
   session: SessionRow;

@@ -4,7 +4,7 @@
  * holds a slot while its agent runs (`active`) and while it waits out a rate
  * limit (`rate_limited`); the review wait holds none and is not work time.
  */
-import type { SessionEventRow, SessionRow, SessionSpan, SpanOutcome } from './types';
+import type { SessionEventRow, SessionRow, SessionSpan, SpanOutcome } from '@shared/sessions';
 
 /** What an agent run's exit event says about it, before the report settles it. */
 const RUN_END: Record<string, SpanOutcome> = {

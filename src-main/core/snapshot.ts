@@ -2,12 +2,15 @@
  * The picture every view draws: one DaemonSnapshot per loop, derived on
  * demand from the loop's memory and the database (nothing here is stored).
  */
+
+import type { TuningKey } from '@shared/settings';
+import type { DaemonSnapshot, SlotView } from '@shared/snapshot';
 import type { DaemonLoop } from './loop/daemon-loop';
 import type { SessionStore } from './sessions/session-store';
 import type { LocalTaskQueue } from './sources/local-queue';
+import type { TaskSource } from './sources/port';
 import type { StateStore } from './store/state-store';
 import { type TickLog, utcDay } from './store/tick-log';
-import type { DaemonSnapshot, SlotView, TaskSource, TuningKey } from './types';
 
 export interface SnapshotDeps {
   sessions: SessionStore;

@@ -5,8 +5,11 @@
  */
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
-import type { Settings, TuningValues } from '../api/contract';
+import type { Settings, TuningValues } from '@shared/settings';
+import { TUNING_KEYS, type TuningKey } from '@shared/settings';
+import type { Snapshot } from '@shared/snapshot';
 import type { ApiHandlers } from '../api/dispatch';
+import type { Clock } from './clock';
 import type { DaemonConfig, NightshiftConfig } from './config';
 import type { CoreEventName, CoreEvents, NightshiftCore } from './core-api';
 import { errorMessage } from './errors';
@@ -20,13 +23,13 @@ import { SessionStore } from './sessions/session-store';
 import { OPEN_STATES } from './sessions/transitions';
 import { daemonSnapshot } from './snapshot';
 import { LocalTaskQueue } from './sources/local-queue';
+import type { TaskSource } from './sources/port';
 import { backupIfDue } from './store/backup';
 import type { Db } from './store/db';
 import { StateStore } from './store/state-store';
 import { DOCTOR_HINT, isStorageFault } from './store/storage-fault';
 import { TickLog } from './store/tick-log';
 import { type RouteTarget, whyNoDaemonTakes } from './task-routing';
-import { type Clock, type Snapshot, type TaskSource, TUNING_KEYS, type TuningKey } from './types';
 import { createWorkspacePort } from './workspace/port';
 import { workspaceRootFor } from './workspace/root';
 

@@ -3,7 +3,7 @@
  * reused on resume, cleaned (never discarding work) when the session ends.
  * The implementation (git worktrees, temp dirs) lives in core/workspace/.
  */
-import type { Task } from './types';
+import type { Task } from '@shared/task';
 
 export interface PreparedWorkspace {
   /** The agent's working directory. */

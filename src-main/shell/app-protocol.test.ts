@@ -8,17 +8,17 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import react from '@vitejs/plugin-react';
-import { createServer } from 'vite';
-import { describe, expect, it } from 'vitest';
-import { APP_INDEX_URL, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './app-protocol';
 import {
   CONTENT_SECURITY_POLICY,
   DEV_CONTENT_SECURITY_POLICY,
   DEV_META_CONTENT_SECURITY_POLICY,
   META_CONTENT_SECURITY_POLICY,
   REACT_PREAMBLE_HASH,
-} from './csp';
+} from '@shared/csp';
+import react from '@vitejs/plugin-react';
+import { createServer } from 'vite';
+import { describe, expect, it } from 'vitest';
+import { APP_INDEX_URL, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './app-protocol';
 import { devCspPlugin } from './dev-csp-plugin';
 
 const ROOT = join(__dirname, '..', '..');

@@ -9,9 +9,9 @@
  * `(Request) => Promise<Response>`, tested under Node.
  */
 import { readFile } from 'node:fs/promises';
+import { CONTENT_SECURITY_POLICY } from '@shared/csp';
 import type { CustomScheme } from 'electron';
 import { contentTypeFor, resolveStaticPath } from '../headless/dashboard/static-files';
-import { CONTENT_SECURITY_POLICY } from './csp';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'nightshift';

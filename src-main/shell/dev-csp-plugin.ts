@@ -4,8 +4,9 @@
  * @vitejs/plugin-react's inline preamble by hash and the HMR WebSocket. The
  * build keeps the production tag untouched.
  */
+// A relative path, not `@shared/csp`: electron.vite.config.ts loads this file before any alias exists.
+import { DEV_META_CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY } from '@shared/csp';
 import type { Plugin } from 'vite';
-import { DEV_META_CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY } from './csp';
 
 export function devCspPlugin(): Plugin {
   return {
@@ -13,7 +14,7 @@ export function devCspPlugin(): Plugin {
     apply: 'serve',
     transformIndexHtml(html) {
       const from = `content="${META_CONTENT_SECURITY_POLICY}"`;
-      if (!html.includes(from)) throw new Error('index.html: the CSP meta tag differs from src-main/shell/csp.ts');
+      if (!html.includes(from)) throw new Error('index.html: the CSP meta tag differs from src-shared/csp.ts');
       return html.replace(from, `content="${DEV_META_CONTENT_SECURITY_POLICY}"`);
     },
   };

@@ -1,6 +1,6 @@
+import type { TickRecord } from '@shared/ticks';
 import { describe, expect, it } from 'vitest';
 import { snapshotOf } from '../../test/support/snapshot-builders';
-import type { TickRecord } from '../core/types';
 import { EventOutbox, type EventTarget } from './event-outbox';
 
 class FakeContents implements EventTarget {

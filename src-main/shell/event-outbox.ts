@@ -6,7 +6,7 @@
  * hundred. With no window at all nothing is kept — a new page fetches its
  * state on load.
  */
-import type { EventName, EventPayloads } from '../api/contract';
+import type { EventName, EventPayloads } from '@shared/contract';
 import { eventChannel } from './ipc-channels';
 
 /** The slice of a webContents the outbox needs. */

@@ -1,5 +1,5 @@
+import { REQUEST_NAMES } from '@shared/contract';
 import { describe, expect, it, vi } from 'vitest';
-import { REQUEST_NAMES } from '../api/contract';
 import type { ApiHandlers } from '../api/dispatch';
 import { appPage } from './app-page';
 import { ForeignSenderError, type IpcMainLike, type ReadyEvent, registerIpcHandlers, type SenderInfo } from './ipc';

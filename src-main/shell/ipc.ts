@@ -4,9 +4,11 @@
  * frame other than the app's own top-level page is refused before its
  * arguments are even looked at. `ipcMain` is injected so tests pass a fake.
  */
+
+import { REQUEST_NAMES } from '@shared/contract';
+import type { Reply } from '@shared/envelope';
 import type { IpcMainEvent } from 'electron';
-import { REQUEST_NAMES } from '../api/contract';
-import { type ApiHandlers, dispatchRequest, type Reply } from '../api/dispatch';
+import { type ApiHandlers, dispatchRequest } from '../api/dispatch';
 import type { AppPage } from './app-page';
 import { READY_CHANNEL, requestChannel } from './ipc-channels';
 

@@ -9,8 +9,8 @@
  * - `NIGHTSHIFT_OPEN_WINDOW=1`: open the window at start (end-to-end tests).
  */
 import { isAbsolute } from 'node:path';
+import { formatIssues } from '@shared/zod-issues';
 import { z } from 'zod';
-import { formatIssues } from '../core/config';
 import { HIDDEN_ARG } from './login-item';
 
 export interface LaunchOptions {

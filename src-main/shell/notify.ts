@@ -2,7 +2,7 @@
  * Desktop notifications for core notices (task done or failed, a daemon rate
  * limited or unauthorized), unless the user turned them off.
  */
-import type { AppSettings } from '../api/contract';
+import type { AppSettings } from '@shared/settings';
 import type { Notice } from '../core/core-api';
 
 export interface NotificationContent {

@@ -10,7 +10,7 @@
  * paused by hand stays paused across a suspend. Several holds (suspend,
  * battery) can overlap; the daemons come back when the last one is released.
  */
-import type { Clock } from '../core/types';
+import type { Clock } from '../core/clock';
 
 export const POWER_EVENTS = ['suspend', 'resume', 'lock-screen', 'unlock-screen', 'on-battery', 'on-ac'] as const;
 export type PowerEvent = (typeof POWER_EVENTS)[number];

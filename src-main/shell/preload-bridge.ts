@@ -4,7 +4,7 @@
  * free of zod and Node so the sandboxed preload can bundle it. The page gets
  * exactly two functions; unknown names are refused here, before any IPC.
  */
-import { BRIDGE_EVENT_NAMES, BRIDGE_REQUEST_NAMES, type NightshiftBridge } from '../api/bridge-types';
+import { BRIDGE_EVENT_NAMES, BRIDGE_REQUEST_NAMES, type NightshiftBridge } from '@shared/bridge-types';
 import { eventChannel, READY_CHANNEL, requestChannel } from './ipc-channels';
 
 export interface IpcRendererLike {

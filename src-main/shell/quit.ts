@@ -4,8 +4,9 @@
  * resumable, then exit. A core that hangs must not keep the app alive: after
  * `timeoutMs` we give up waiting and exit anyway.
  */
+
+import type { Clock } from '../core/clock';
 import type { NightshiftCore } from '../core/core-api';
-import type { Clock } from '../core/types';
 
 export interface ShutdownOptions {
   agentGraceMs: number;

@@ -4,9 +4,10 @@
  * from the page, geolocation, …). The CSP header is added to the app's own
  * responses. One module, applied to every webContents the app creates.
  */
+
+import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from '@shared/csp';
 import type { Session, WebContents, WebRequest } from 'electron';
 import type { AppPage } from './app-page';
-import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from './csp';
 
 /** `will-navigate` handler: only the app page itself may load (e.g. a reload). */
 export function navigationGuard(page: AppPage) {

@@ -3,7 +3,7 @@
  * once, calls inside the window collapse into one run at its end. The tray
  * rebuilds its menu with this, since snapshots can arrive many times a second.
  */
-import type { Clock } from '../core/types';
+import type { Clock } from '../core/clock';
 
 export interface Throttled {
   (): void;

@@ -4,12 +4,14 @@
  * and calls this once the app is ready; everything here is reachable from
  * tests with a mocked 'electron' and a fake core.
  */
+
+import type { AppSettings } from '@shared/settings';
+import type { Snapshot } from '@shared/snapshot';
 import { type BrowserWindow, type Dock, Notification, powerMonitor, protocol, session } from 'electron';
-import type { AppSettings } from '../api/contract';
+import type { Clock } from '../core/clock';
 import type { NightshiftCore } from '../core/core-api';
 import { errorMessage } from '../core/errors';
 import type { Logger } from '../core/log';
-import type { Clock, Snapshot } from '../core/types';
 import { type AppPage, appPage } from './app-page';
 import { APP_SCHEME, appProtocolHandler } from './app-protocol';
 import { exposeForE2E } from './e2e-hooks';

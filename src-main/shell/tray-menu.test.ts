@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
+import type { AppSettings } from '@shared/settings';
 import { describe, expect, it } from 'vitest';
 import { daemon, slot, snapshotOf } from '../../test/support/snapshot-builders';
-import type { AppSettings } from '../api/contract';
 import { buildTrayMenu, type TrayMenuItem } from './tray-menu';
 import { TRAY_STATES, trayIconFile } from './tray-state';
 

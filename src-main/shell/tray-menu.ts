@@ -3,8 +3,8 @@
  * the platform. Items carry an {@link TrayAction} instead of a click callback,
  * so tests compare templates and shell/tray.ts maps actions to core calls.
  */
-import type { AppSettings } from '../api/contract';
-import type { Snapshot } from '../core/types';
+import type { AppSettings } from '@shared/settings';
+import type { Snapshot } from '@shared/snapshot';
 import { daemonLine, menuStatusLine, type Platform, toggleActionOf } from './tray-state';
 
 export type TrayAction =

@@ -2,7 +2,7 @@
  * What the tray shows and what a click on it does, decided from a snapshot by
  * pure functions (no Electron here), so every case is unit-tested.
  */
-import type { DaemonSnapshot, Snapshot } from '../core/types';
+import type { DaemonSnapshot, Snapshot } from '@shared/snapshot';
 
 export const TRAY_STATES = ['idle', 'working', 'backing_off', 'paused', 'error'] as const;
 export type TrayState = (typeof TRAY_STATES)[number];

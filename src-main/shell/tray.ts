@@ -6,9 +6,10 @@
  * while a throttled render is pending during quit).
  */
 import { join } from 'node:path';
+import type { AppSettings } from '@shared/settings';
+import type { Snapshot } from '@shared/snapshot';
 import { Menu, type MenuItemConstructorOptions, nativeImage, Tray } from 'electron';
-import type { AppSettings } from '../api/contract';
-import type { Clock, Snapshot } from '../core/types';
+import type { Clock } from '../core/clock';
 import { type Throttled, throttle } from './throttle';
 import { buildTrayMenu, type TrayAction, type TrayMenuItem } from './tray-menu';
 import { clickBehaviourFor, type Platform, toggleActionOf, tooltipText, trayIconFile, trayStateOf } from './tray-state';

@@ -12,7 +12,7 @@
  * - Installing restarts the app, so it happens only when the user clicks the
  *   menu line (which says how many agents it stops) or quits the app.
  */
-import type { Snapshot } from '../core/types';
+import type { Snapshot } from '@shared/snapshot';
 import type { TrayMenuItem } from './tray-menu';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;

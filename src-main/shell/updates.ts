@@ -8,8 +8,8 @@
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { AppUpdater, UpdateCheckResult, UpdateDownloadedEvent, UpdateInfo } from 'electron-updater';
+import type { Clock } from '../core/clock';
 import { errorMessage } from '../core/errors';
-import type { Clock } from '../core/types';
 import {
   type CheckTrigger,
   DAY_MS,

@@ -8,7 +8,7 @@ const created = FakeBrowserWindow.all;
 const { appPage } = await import('./app-page');
 const { DashboardWindow, dashboardWindowOptions } = await import('./window');
 const { cspHeaders, hardenSession, navigationGuard } = await import('./security');
-const { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } = await import('./csp');
+const { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } = await import('@shared/csp');
 
 const page = appPage({});
 

@@ -3,9 +3,10 @@
  * (the preload), or a WebSocket client in the headless dashboard. Both have
  * the shape of {@link NightshiftBridge}; the rest of the app never knows which.
  */
-import type { NightshiftBridge } from '../../src-main/api/bridge-types';
-import type { RequestName } from '../../src-main/api/contract';
-import { type ApiClient, createApiClient } from '../../src-main/api/dispatch';
+
+import { type ApiClient, createApiClient } from '@shared/api-client';
+import type { NightshiftBridge } from '@shared/bridge-types';
+import type { RequestName } from '@shared/contract';
 
 export type Bridge = NightshiftBridge;
 

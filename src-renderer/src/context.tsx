@@ -1,7 +1,8 @@
 /** What every view needs: the store to read and the typed API to call, provided once at the root. */
+
+import type { ApiClient } from '@shared/api-client';
 import { createContext, useContext, useEffect, useState } from 'react';
 import { useStore } from 'zustand';
-import type { ApiClient } from '../../src-main/api/dispatch';
 import type { DashboardState, DashboardStore } from './store';
 
 export interface Dashboard {

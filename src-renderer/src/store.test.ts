@@ -1,7 +1,8 @@
+import type { EventName, EventPayloads } from '@shared/contract';
+import type { SessionRow } from '@shared/sessions';
+import type { TickRecord } from '@shared/ticks';
 import { describe, expect, it } from 'vitest';
-import type { EventName, EventPayloads } from '../../src-main/api/contract';
 import { dispatchRequest } from '../../src-main/api/dispatch';
-import type { SessionRow, TickRecord } from '../../src-main/core/types';
 import { createFakeCore, fakeDaemon } from '../../test/support/fake-core';
 import type { Bridge } from './bridge';
 import {

@@ -4,9 +4,12 @@
  * it, from bridge events and the initial loads. State lives in the core —
  * this is a cache that a reload can always rebuild.
  */
+
+import type { SessionRow } from '@shared/sessions';
+import type { Settings } from '@shared/settings';
+import type { Snapshot } from '@shared/snapshot';
+import type { TickRecord } from '@shared/ticks';
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { Settings } from '../../src-main/api/contract';
-import type { SessionRow, Snapshot, TickRecord } from '../../src-main/core/types';
 import { apiOver, type Bridge } from './bridge';
 
 /** Ticks kept per daemon: a day at a 10 s poll is 8 640; the bench pushes 10 000. */

@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ApiCallError } from '@shared/envelope';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
-import { ApiCallError } from '../../src-main/api/dispatch';
 import { type DashboardServer, startDashboardServer } from '../../src-main/headless/dashboard/server';
 import { createFakeCore, fakeDaemon } from '../../test/support/fake-core';
 import { apiOver } from './bridge';

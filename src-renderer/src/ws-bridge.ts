@@ -5,9 +5,9 @@
  * exponential backoff; calls made while it is down wait for the next open
  * socket, and calls in flight when it dropped fail with `unavailable`.
  */
-import type { EventName, EventPayloads, RequestName } from '../../src-main/api/contract';
-import type { Reply } from '../../src-main/api/dispatch';
-import { serverMessageSchema, WS_PATH } from '../../src-main/api/wire';
+import type { EventName, EventPayloads, RequestName } from '@shared/contract';
+import type { Reply } from '@shared/envelope';
+import { serverMessageSchema, WS_PATH } from '@shared/wire';
 import type { Bridge } from './bridge';
 
 export type SocketStatus = 'connecting' | 'open' | 'closed';

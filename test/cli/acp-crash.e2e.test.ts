@@ -11,9 +11,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { SessionEventRow, SessionRow } from '@shared/sessions';
+import type { LocalTask } from '@shared/task';
 import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import type { LocalTask } from '../../src-main/api/contract';
-import type { SessionEventRow, SessionRow } from '../../src-main/core/types';
 import {
   assertBuilt,
   cliJson,

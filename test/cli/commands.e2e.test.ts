@@ -6,9 +6,9 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Snapshot } from '@shared/snapshot';
+import type { LocalTask } from '@shared/task';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { LocalTask } from '../../src-main/api/contract';
-import type { Snapshot } from '../../src-main/core/types';
 import {
   assertBuilt,
   cli,

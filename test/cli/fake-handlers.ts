@@ -2,7 +2,7 @@
  * A small in-memory stand-in for the core's handlers, for tests of the
  * transport (control socket) that must not depend on the real core.
  */
-import type { LocalTask } from '../../src-main/api/contract';
+import type { LocalTask } from '@shared/task';
 import { ApiError, type ApiHandlers } from '../../src-main/api/dispatch';
 
 export function fakeHandlers(): ApiHandlers & { tasks: LocalTask[] } {

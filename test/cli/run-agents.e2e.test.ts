@@ -4,9 +4,10 @@
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { SessionEventRow, SessionRow } from '@shared/sessions';
+import type { LocalTask } from '@shared/task';
+import type { TickRecord } from '@shared/ticks';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { LocalTask } from '../../src-main/api/contract';
-import type { SessionEventRow, SessionRow, TickRecord } from '../../src-main/core/types';
 import {
   assertBuilt,
   cliJson,

@@ -6,9 +6,9 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Snapshot } from '@shared/snapshot';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src-main/core/log';
-import type { Snapshot } from '../../src-main/core/types';
 import { type AppCore, startAppCore } from '../../src-main/shell/app-core';
 import { assertBuilt, cli, cliJson, cliOk, FAKE_AGENT, tempDir, waitFor } from './harness';
 

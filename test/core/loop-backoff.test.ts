@@ -2,9 +2,10 @@
  * The seed's idle-backoff behaviours, run through the real DaemonLoop with a
  * real SQLite file and a fake clock (jitter off, so the curve is exact).
  */
+
+import { idleCurveDelay } from '@shared/backoff-curve';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SourceError } from '../../src-main/core/errors';
-import { idleCurveDelay } from '../../src-shared/backoff-curve';
 import { createHarness, delaysS, type Harness } from '../support/loop-harness';
 import { tempDirsPerTest } from '../support/temp-dir';
 

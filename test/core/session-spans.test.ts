@@ -1,6 +1,6 @@
+import type { SessionEventRow, SessionRow, SessionState } from '@shared/sessions';
 import { describe, expect, it } from 'vitest';
 import { sessionSpans, sessionSpansOf } from '../../src-main/core/session-spans';
-import type { SessionEventRow, SessionRow, SessionState } from '../../src-main/core/types';
 
 const session = { id: 's1', daemon: 'd', taskId: 't1', taskTitle: 'Fix it', endedAt: null } as SessionRow;
 

@@ -3,8 +3,8 @@
  * is one getTask away. Through the real core's handlers over a real database.
  */
 import { join } from 'node:path';
+import { PROMPT_PREVIEW_CHARS } from '@shared/task';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PROMPT_PREVIEW_CHARS } from '../../src-main/api/contract';
 import { parseConfig } from '../../src-main/core/config';
 import type { NightshiftCore } from '../../src-main/core/core-api';
 import { createCore } from '../../src-main/core/create-core';

@@ -4,12 +4,12 @@
  * changes nothing.
  */
 import { join } from 'node:path';
+import { SESSION_STATES, type SessionState } from '@shared/sessions';
 import { describe, expect, it } from 'vitest';
 import { TransitionError } from '../../src-main/core/errors';
 import { SessionStore } from '../../src-main/core/sessions/session-store';
 import { nextState, SESSION_EVENTS, TRANSITIONS } from '../../src-main/core/sessions/transitions';
 import { openDatabase } from '../../src-main/core/store/db';
-import { SESSION_STATES, type SessionState } from '../../src-main/core/types';
 import { tempDirsPerTest } from '../support/temp-dir';
 
 const tempDir = tempDirsPerTest();

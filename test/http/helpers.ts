@@ -1,7 +1,8 @@
 /** Shared set-up for the HTTP source tests: a config with the schema's defaults, and polling for a condition. */
+
+import type { Clock } from '../../src-main/core/clock';
 import { sourceConfigSchema } from '../../src-main/core/config';
 import type { HttpSourceConfig } from '../../src-main/core/sources/http';
-import type { Clock } from '../../src-main/core/types';
 
 export function httpConfig(url: string, overrides: Partial<Omit<HttpSourceConfig, 'kind' | 'url'>> = {}): HttpSourceConfig {
   return sourceConfigSchema.parse({ kind: 'http', url, ...overrides }) as HttpSourceConfig;

@@ -4,8 +4,8 @@
  * and a clean shutdown (no stream or held poll left open on the server).
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Clock } from '../../src-main/core/clock';
 import { createHttpSource, type HttpSourceOptions, type HttpTaskSource } from '../../src-main/core/sources/http';
-import type { Clock } from '../../src-main/core/types';
 import { startTaskServer, type TaskServer, type TaskServerOptions } from '../fixtures/task-server/server';
 import { acceleratedClock, changeRecorder, httpConfig, waitFor } from './helpers';
 

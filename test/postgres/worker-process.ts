@@ -9,10 +9,10 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { Task } from '@shared/task';
 import pg from 'pg';
 import { sourceConfigSchema } from '../../src-main/core/config';
 import { createPostgresSource } from '../../src-main/core/sources/postgres';
-import type { Task } from '../../src-main/core/types';
 
 interface WorkerOptions {
   connectionString: string;

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runtimeConfigSchema } from '../../src-main/core/config';
 import { createRuntime } from '../../src-main/core/runtimes';
+import type { AgentEvent } from '../../src-main/core/runtimes/port';
 import { isSameProcess, processStartTime } from '../../src-main/core/runtimes/process-identity';
 import { readWrapperRecord } from '../../src-main/core/runtimes/run-folder';
-import type { AgentEvent } from '../../src-main/core/types';
 import { FIXTURES, isLive, makeSpec, readJsonLines, tempDir, waitForEvent } from './helpers';
 
 const FAKE_ACP = join(FIXTURES, 'fake-acp-agent.mjs');

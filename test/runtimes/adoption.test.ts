@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { SessionRow } from '@shared/sessions';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src-main/core/clock';
 import { silentLogger } from '../../src-main/core/log';
@@ -15,11 +16,11 @@ import { reconcileRuns } from '../../src-main/core/reconcile';
 import { buildAgentEnv } from '../../src-main/core/runtimes/agent-env';
 import { RUN_FILES, wrapperArgv } from '../../src-main/core/runtimes/agent-wrapper';
 import { createCommandRuntime } from '../../src-main/core/runtimes/command';
+import type { AgentEvent } from '../../src-main/core/runtimes/port';
 import { isSameProcess } from '../../src-main/core/runtimes/process-identity';
 import { readExitRecord, readWrapperRecord, runDirOf } from '../../src-main/core/runtimes/run-folder';
 import { SessionStore } from '../../src-main/core/sessions/session-store';
 import { openDatabase } from '../../src-main/core/store/db';
-import type { AgentEvent, SessionRow } from '../../src-main/core/types';
 import { FAKE_AGENT, isLive, tempDir } from './helpers';
 
 let dir: string;

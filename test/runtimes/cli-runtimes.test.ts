@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runtimeConfigSchema } from '../../src-main/core/config';
 import { createRuntime } from '../../src-main/core/runtimes';
-import type { AgentRuntime } from '../../src-main/core/types';
+import type { AgentRuntime } from '../../src-main/core/runtimes/port';
 import { FAKE_CLIS, makeSpec, readJsonLines, tempDir } from './helpers';
 
 const CONTINUE = 'Rate limit window has reset. Continue working on the task where you left off.';

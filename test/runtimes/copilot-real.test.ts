@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runtimeConfigSchema } from '../../src-main/core/config';
 import { createRuntime } from '../../src-main/core/runtimes';
-import type { AgentEvent } from '../../src-main/core/types';
+import type { AgentEvent } from '../../src-main/core/runtimes/port';
 import { makeSpec, tempDir } from './helpers';
 import { type ModelProvider, startModelProvider, textOf } from './model-provider-server';
 import { COPILOT_PACKAGE_CACHE, realCli } from './real-clis';

@@ -2,7 +2,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { AgentEvent, AgentStartSpec, Task } from '../../src-main/core/types';
+import type { Task } from '@shared/task';
+import type { AgentEvent, AgentStartSpec } from '../../src-main/core/runtimes/port';
 
 export const FIXTURES = resolve(__dirname, '../fixtures');
 export const FAKE_AGENT = join(FIXTURES, 'fake-agent.mjs');

@@ -12,7 +12,7 @@ import { createCliInterpreter } from '../../src-main/core/runtimes/cli-stream';
 import { codexCli } from '../../src-main/core/runtimes/codex';
 import { copilotCli } from '../../src-main/core/runtimes/copilot';
 import { geminiCli } from '../../src-main/core/runtimes/gemini';
-import type { AgentEvent, AgentOutcome } from '../../src-main/core/types';
+import type { AgentEvent, AgentOutcome } from '../../src-main/core/runtimes/port';
 import { SAMPLES } from './helpers';
 
 const REAL = join(SAMPLES, 'real');

@@ -9,8 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { LocalTask } from '@shared/task';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { LocalTask } from '../../src-main/api/contract';
 import {
   assertBuilt,
   cliJson,

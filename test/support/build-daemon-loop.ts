@@ -11,11 +11,11 @@ import { dirname, join } from 'node:path';
 import { FakeClock } from '../../src-main/core/clock';
 import { silentLogger } from '../../src-main/core/log';
 import { DaemonLoop, type DaemonLoopOptions, type LoopTuning } from '../../src-main/core/loop/daemon-loop';
+import type { AgentHandle, AgentOutcome, AgentRuntime } from '../../src-main/core/runtimes/port';
 import { SessionStore } from '../../src-main/core/sessions/session-store';
 import type { Db } from '../../src-main/core/store/db';
 import { StateStore } from '../../src-main/core/store/state-store';
 import { TickLog } from '../../src-main/core/store/tick-log';
-import type { AgentHandle, AgentOutcome, AgentRuntime } from '../../src-main/core/types';
 import type { WorkspacePort } from '../../src-main/core/workspace-port';
 import { MemorySource } from './memory-source';
 

@@ -4,10 +4,14 @@
  * events as the real core would. It models no loop — tests of behaviour use
  * the real createCore.
  */
-import type { EventPayloads, LocalTask, Settings } from '../../src-main/api/contract';
+import type { EventPayloads } from '@shared/contract';
+import type { SessionEventRow, SessionRow, SessionSpan } from '@shared/sessions';
+import type { Settings } from '@shared/settings';
+import type { DaemonSnapshot, Snapshot } from '@shared/snapshot';
+import type { LocalTask } from '@shared/task';
+import type { TickRecord } from '@shared/ticks';
 import { ApiError, type ApiHandlers } from '../../src-main/api/dispatch';
 import type { CoreEventName, CoreEvents, NightshiftCore } from '../../src-main/core/core-api';
-import type { DaemonSnapshot, SessionEventRow, SessionRow, SessionSpan, Snapshot, TickRecord } from '../../src-main/core/types';
 
 export interface FakeCore extends NightshiftCore {
   emit<E extends CoreEventName>(event: E, payload: CoreEvents[E]): void;

@@ -10,7 +10,7 @@
  * preventable event and, when nobody prevented it, `will-quit` and `quit`;
  * `exit()` ends without events, as Electron's does.
  *
- *   vi.mock('electron', async () => (await import('../../test/support/fake-electron')).electronModule());
+ *   vi.mock('electron', async () => (await import('./fake-electron')).electronModule());
  */
 import { EventEmitter } from 'node:events';
 import type {

@@ -5,8 +5,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Task } from '@shared/task';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import type { Task } from '../../src-main/core/types';
 import { gitIn } from '../../src-main/core/workspace/git';
 
 /** Call once per test file (beforeAll): identity for commits, no global/system config. */

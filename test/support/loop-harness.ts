@@ -4,14 +4,15 @@
  * from the tick log and asserted exactly.
  */
 import { join } from 'node:path';
+import type { TickRecord } from '@shared/ticks';
 import { FakeClock } from '../../src-main/core/clock';
 import type { Notice } from '../../src-main/core/core-api';
 import type { DaemonLoop, LoopTuning } from '../../src-main/core/loop/daemon-loop';
 import { SessionStore } from '../../src-main/core/sessions/session-store';
+import type { TaskSource } from '../../src-main/core/sources/port';
 import { type Db, openDatabase } from '../../src-main/core/store/db';
 import { StateStore } from '../../src-main/core/store/state-store';
 import { TickLog } from '../../src-main/core/store/tick-log';
-import type { TaskSource, TickRecord } from '../../src-main/core/types';
 import type { WorkspacePort } from '../../src-main/core/workspace-port';
 import { buildDaemonLoop } from './build-daemon-loop';
 import { MemorySource } from './memory-source';

@@ -2,8 +2,10 @@
  * An in-memory TaskSource for loop tests: counts every request, can be told
  * to fail the next calls, and can push like a real push-capable source.
  */
+
+import type { Task, TaskStatus } from '@shared/task';
 import type { SourceError } from '../../src-main/core/errors';
-import type { ClaimResult, Task, TaskNote, TaskSource, TaskStatus } from '../../src-main/core/types';
+import type { ClaimResult, TaskNote, TaskSource } from '../../src-main/core/sources/port';
 
 export class MemorySource implements TaskSource {
   readonly kind = 'memory';

@@ -3,11 +3,12 @@
  * transports use, so component tests exercise argument validation and error
  * replies as the page would see them.
  */
+
+import type { EventName } from '@shared/contract';
+import type { DaemonSnapshot } from '@shared/snapshot';
 import { render } from '@testing-library/react';
 import type { ReactNode } from 'react';
-import type { EventName } from '../../src-main/api/contract';
 import { dispatchRequest } from '../../src-main/api/dispatch';
-import type { DaemonSnapshot } from '../../src-main/core/types';
 import { apiOver, type Bridge } from '../../src-renderer/src/bridge';
 import { DashboardContext } from '../../src-renderer/src/context';
 import { connectStore, createDashboardStore, loadInitial } from '../../src-renderer/src/store';

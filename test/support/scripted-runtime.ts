@@ -9,7 +9,7 @@ import type {
   AgentStartSpec,
   Availability,
   StopReason,
-} from '../../src-main/core/types';
+} from '../../src-main/core/runtimes/port';
 
 export interface ScriptedRun {
   spec: AgentStartSpec;

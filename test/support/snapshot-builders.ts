@@ -3,7 +3,7 @@
  * daemon builder is the dashboard's fake core's, so that both shells'
  * tests draw the same picture.
  */
-import type { DaemonSnapshot, SlotView, Snapshot } from '../../src-main/core/types';
+import type { DaemonSnapshot, SlotView, Snapshot } from '@shared/snapshot';
 
 export { fakeDaemon as daemon } from './fake-core';
 

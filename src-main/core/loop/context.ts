@@ -3,12 +3,15 @@
  * that each phase is a plain function that can be read (and tested) alone.
  */
 
+import type { SessionRow } from '@shared/sessions';
+import type { Clock } from '../clock';
 import type { Notice } from '../core-api';
 import type { Logger } from '../log';
 import type { RuntimePool } from '../pool';
+import type { AgentRuntime } from '../runtimes/port';
 import type { SessionStore } from '../sessions/session-store';
+import type { TaskSource } from '../sources/port';
 import type { ProbeBackoff, StateStore } from '../store/state-store';
-import type { AgentRuntime, Clock, SessionRow, TaskSource } from '../types';
 import type { WorkspacePort } from '../workspace-port';
 import type { RunningChecks } from './running-checks';
 

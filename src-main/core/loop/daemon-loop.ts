@@ -8,16 +8,21 @@
  * reconcile), pause/wake that persist, jitter, and a tick record per tick.
  * The loop has exactly one catch, around the tick.
  */
+
+import type { DaemonState, PushView } from '@shared/snapshot';
+import type { DelayReason, TickRecord } from '@shared/ticks';
 import { ErrorBackoff, IdleBackoff, type Random } from '../backoff';
+import type { Clock } from '../clock';
 import type { Notice } from '../core-api';
 import { errorMessage, SourceError } from '../errors';
 import type { Logger } from '../log';
 import { RuntimePool } from '../pool';
+import type { AgentRuntime, Availability } from '../runtimes/port';
 import type { SessionStore } from '../sessions/session-store';
+import type { TaskSource } from '../sources/port';
 import { DEFAULT_PROBE_BACKOFF, type ProbeBackoff, type StateStore } from '../store/state-store';
 import { isStorageFault } from '../store/storage-fault';
 import type { TickLog } from '../store/tick-log';
-import type { AgentRuntime, Availability, Clock, DaemonState, DelayReason, PushView, TaskSource, TickRecord } from '../types';
 import type { WorkspacePort } from '../workspace-port';
 import { type LoopContext, runtimePauseKey, slotsInUse } from './context';
 import { dispatch } from './dispatcher';

@@ -4,7 +4,7 @@
  * free slots. A session row in `claiming` is written before each claim so
  * that a crash between the claim and the spawn is found on restart.
  */
-import type { Availability } from '../types';
+import type { Availability } from '../runtimes/port';
 import { type LoopContext, slotsInUse } from './context';
 import { startRun } from './start-run';
 

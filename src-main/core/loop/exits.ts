@@ -4,7 +4,7 @@
  * sees `completing` (report pending) or `rate_limited` (resume time known).
  */
 import type { RunningAgent } from '../pool';
-import type { AgentEvent, AgentOutcome } from '../types';
+import type { AgentEvent, AgentOutcome } from '../runtimes/port';
 import type { LoopContext } from './context';
 
 export function applyExit(ctx: LoopContext, run: RunningAgent, outcome: AgentOutcome): void {

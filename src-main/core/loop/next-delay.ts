@@ -3,8 +3,10 @@
  * healthy, the slow reconcile interval), jittered, then clamped to the
  * nearest rate-limit resume (never below 1 s).
  */
+
+import type { DelayReason } from '@shared/ticks';
 import { clampToResume, idleJitter, type Random } from '../backoff';
-import type { DelayReason, TaskSource } from '../types';
+import type { TaskSource } from '../sources/port';
 import { type LoopContext, openSessions } from './context';
 
 export interface DelayInputs {

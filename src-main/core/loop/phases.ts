@@ -6,8 +6,10 @@
  * abort the others. Errors that concern the whole source (429, 401) are
  * rethrown to the loop's single catch.
  */
+
+import type { SessionRow } from '@shared/sessions';
+import type { Task } from '@shared/task';
 import { errorMessage, SourceError } from '../errors';
-import type { SessionRow, Task } from '../types';
 import {
   INTERRUPTED_RESUME_PROMPT,
   type LoopContext,

@@ -2,8 +2,10 @@
  * Starting an agent for a session already in `active`: its workspace first
  * (prepared once, reused on every resume), then the process.
  */
+
+import type { SessionRow } from '@shared/sessions';
+import type { Task } from '@shared/task';
 import { errorMessage } from '../errors';
-import type { SessionRow, Task } from '../types';
 import type { LoopContext } from './context';
 
 export async function startRun(

@@ -10,13 +10,13 @@
 import { Writable } from 'node:stream';
 import type { PromptResponse, RequestPermissionRequest, ToolKind } from '@agentclientprotocol/sdk';
 import type { Logger } from '../log';
-import type { AgentEvent, AgentHandle, AgentOutcome, AgentStartSpec, StopReason } from '../types';
 import { decidePermission } from './acp-permissions';
 import { createAcpUpdateReader } from './acp-updates';
 import { describeExit } from './agent-run';
 import { type ConversationProcess, spawnConversationProcess } from './conversation-process';
 import { classifyEnvironment, firstErrorLine } from './environment';
 import { clipStart } from './output-tail';
+import type { AgentEvent, AgentHandle, AgentOutcome, AgentStartSpec, StopReason } from './port';
 import { processStartTime } from './process-identity';
 import { DEFAULT_RATE_LIMIT_WAIT_MS, findResetTime } from './reset-time';
 import { writeProcessRecord } from './run-folder';

@@ -5,8 +5,8 @@
  * output lines. The last whole message is the run's summary.
  */
 import type { SessionUpdate } from '@agentclientprotocol/sdk';
-import type { AgentEvent } from '../types';
 import { textOutput } from './cli-stream';
+import type { AgentEvent } from './port';
 
 const DETAIL_CHARS = 2000;
 

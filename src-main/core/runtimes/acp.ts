@@ -5,12 +5,12 @@
  * run and acp-permissions.ts for what is approved without a human.
  */
 import type { RuntimeConfig } from '../config';
-import type { AgentHandle, AgentRuntime, AgentStartSpec, Availability } from '../types';
 import { startAcpRun } from './acp-run';
 import { buildAgentEnv } from './agent-env';
 import { checkLaunch } from './availability';
 import type { RuntimeOptions } from './command';
 import type { Launch } from './launch';
+import type { AgentHandle, AgentRuntime, AgentStartSpec, Availability } from './port';
 
 export type AcpRuntimeConfig = Extract<RuntimeConfig, { kind: 'acp' }>;
 

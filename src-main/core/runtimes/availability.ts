@@ -7,9 +7,9 @@
  */
 import { execFile } from 'node:child_process';
 import { stat } from 'node:fs/promises';
-import type { Availability } from '../types';
 import { type Launch, type LaunchContext, LaunchError, launchContext, resolveLaunch } from './launch';
 import { resolveOnPath } from './path-lookup';
+import type { Availability } from './port';
 
 /** gemini 0.61 needed more than 10 s for `--version` on this loaded 2-core machine. */
 export const VERSION_TIMEOUT_MS = 30_000;

@@ -7,8 +7,9 @@
  * retry (no progress); a limited or unauthenticated run ends with
  * `result.is_error: true`, its reason in `result` or `errors[]`.
  */
-import type { AgentEvent } from '../types';
+
 import { type CliEvent, type CliStreamParser, num, obj, parseJsonObject, str, textOutput } from './cli-stream';
+import type { AgentEvent } from './port';
 import { findResetTime } from './reset-time';
 
 const LIMIT_TEXT = /usage limit|limit reached|hit your .*limit|rate limit|rate_limit/i;

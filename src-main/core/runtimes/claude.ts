@@ -4,12 +4,12 @@
  * continues the conversation the previous run reported.
  */
 import { execFile } from 'node:child_process';
-import type { AgentRuntime } from '../types';
 import { createClaudeStreamParser } from './claude-parser';
 import { type AgentCliConfig, type CliDefinition, cliPrompt, createCliRuntime } from './cli-runtime';
 import { parseJsonObject } from './cli-stream';
 import type { RuntimeOptions } from './command';
 import type { Launch } from './launch';
+import type { AgentRuntime } from './port';
 
 export const claudeCli: CliDefinition = {
   binary: 'claude',

@@ -5,13 +5,13 @@
  */
 import { rm } from 'node:fs/promises';
 import type { RuntimeConfig } from '../config';
-import type { AgentAdoptSpec, AgentHandle, AgentRuntime, AgentStartSpec, Availability } from '../types';
 import { buildAgentEnv } from './agent-env';
 import { adoptAgentRun, startAgentRun } from './agent-run';
 import { checkLaunch } from './availability';
 import { type CliStreamParser, createCliInterpreter, type ExitClassifier } from './cli-stream';
 import type { RuntimeOptions } from './command';
 import type { Launch } from './launch';
+import type { AgentAdoptSpec, AgentHandle, AgentRuntime, AgentStartSpec, Availability } from './port';
 
 export type AgentCliConfig = Extract<RuntimeConfig, { kind: 'claude' | 'codex' | 'gemini' | 'copilot' }>;
 

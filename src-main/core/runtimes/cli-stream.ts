@@ -3,11 +3,12 @@
  * CLI's JSON-lines stream into {@link CliEvent}s with a pure, per-run parser;
  * this interpreter turns those into AgentEvents and, at exit, an outcome.
  */
-import type { AgentEvent, AgentOutcome, EnvironmentCause } from '../types';
+
 import type { OutputStream, ProcessExit } from './agent-process';
 import { describeExit, type RunInterpreter } from './agent-run';
 import { classifyEnvironment, firstErrorLine, stripAnsi } from './environment';
 import { clipStart, OutputTail } from './output-tail';
+import type { AgentEvent, AgentOutcome, EnvironmentCause } from './port';
 import { DEFAULT_RATE_LIMIT_WAIT_MS } from './reset-time';
 
 /**

@@ -3,10 +3,11 @@
  * events; `-` reads the prompt from stdin; `exec resume <thread_id>`
  * continues the thread the previous run reported.
  */
-import type { AgentRuntime } from '../types';
+
 import { type AgentCliConfig, type CliDefinition, cliPrompt, createCliRuntime } from './cli-runtime';
 import { createCodexStreamParser } from './codex-parser';
 import type { RuntimeOptions } from './command';
+import type { AgentRuntime } from './port';
 
 /**
  * `exec` options that codex 0.171's `exec resume` refuses ("error: unexpected

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FAKE_AGENT, isLive, makeSpec, tempDir, waitForEvent } from '../../../test/runtimes/helpers';
 import { runtimeConfigSchema } from '../config';
-import type { AgentRuntime } from '../types';
+import { createRuntime } from '.';
 import { type CommandRuntimeConfig, commandArgv } from './command';
-import { createRuntime } from './index';
+import type { AgentRuntime } from './port';
 
 const NASTY = `fix it; rm -rf / && echo $(whoami) \`id\` "double" 'single' | cat > /tmp/x < /dev/null & * ? ~ {a,b} \\ $HOME %s %n\nsecond line 日本語 ✓\ttab`;
 const FIXED_NOW = Date.UTC(2026, 10, 25, 8, 0, 0);

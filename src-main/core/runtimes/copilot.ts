@@ -7,10 +7,10 @@
  * non-interactive runs; its file-path verification is left on.
  */
 import { randomUUID } from 'node:crypto';
-import type { AgentRuntime } from '../types';
 import { type AgentCliConfig, type CliDefinition, cliPrompt, createCliRuntime } from './cli-runtime';
 import type { RuntimeOptions } from './command';
 import { createCopilotStreamParser } from './copilot-parser';
+import type { AgentRuntime } from './port';
 
 export const copilotCli: CliDefinition = {
   binary: 'copilot',

@@ -5,7 +5,7 @@
  * from the real binaries offline (test/fixtures/samples/real/).
  */
 import { stripVTControlCharacters } from 'node:util';
-import type { EnvironmentCause } from '../types';
+import type { EnvironmentCause } from './port';
 
 const PATTERNS: ReadonlyArray<readonly [EnvironmentCause, RegExp]> = [
   // gemini 0.61: "Gemini CLI is not running in a trusted directory. To proceed, either use `--skip-trust`…"

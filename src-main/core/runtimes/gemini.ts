@@ -3,10 +3,11 @@
  * with `--output-format stream-json`; `--resume <session_id>` continues the
  * session the previous run reported in its `init` event.
  */
-import type { AgentRuntime } from '../types';
+
 import { type AgentCliConfig, type CliDefinition, cliPrompt, createCliRuntime } from './cli-runtime';
 import type { RuntimeOptions } from './command';
 import { createGeminiStreamParser } from './gemini-parser';
+import type { AgentRuntime } from './port';
 
 /** Exit codes of gemini 0.61 that name the environment (FatalAuthenticationError, untrusted folder). */
 export const GEMINI_EXIT_AUTH = 41;

@@ -3,13 +3,13 @@
  * schema) → the {@link AgentRuntime} that runs it.
  */
 import type { RuntimeConfig } from '../config';
-import type { AgentRuntime } from '../types';
 import { createAcpRuntime } from './acp';
 import { createClaudeRuntime } from './claude';
 import { createCodexRuntime } from './codex';
 import { createCommandRuntime, type RuntimeOptions } from './command';
 import { createCopilotRuntime } from './copilot';
 import { createGeminiRuntime } from './gemini';
+import type { AgentRuntime } from './port';
 
 export { buildAgentEnv } from './agent-env';
 export { groupAlive, spawnAgentProcess, terminateGroup } from './agent-process';

@@ -4,9 +4,10 @@
  * disagree with the state.
  */
 import { randomUUID } from 'node:crypto';
+import type { SessionEventRow, SessionOutcome, SessionRow, SessionState } from '@shared/sessions';
+import type { FailureView } from '@shared/snapshot';
 import type { Db } from '../store/db';
 import { StatementCache } from '../store/statements';
-import type { FailureView, SessionEventRow, SessionOutcome, SessionRow, SessionState } from '../types';
 import { nextState, type SessionEvent } from './transitions';
 
 /** Fields a transition may change besides the state. */

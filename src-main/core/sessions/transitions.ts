@@ -9,8 +9,9 @@
  *    closed          rate_limited / interrupted                              in_review ─┐   closed / failed
  *                                                                             rejected ─┘→ active
  */
+
+import type { SessionState } from '@shared/sessions';
 import { TransitionError } from '../errors';
-import type { SessionState } from '../types';
 
 export const SESSION_EVENTS = [
   'claimed',

@@ -6,10 +6,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { LocalTask } from '../../api/contract';
+import type { LocalTask, Task, TaskStatus } from '@shared/task';
 import type { Db } from '../store/db';
 import { StatementCache } from '../store/statements';
-import type { Task, TaskNote, TaskStatus } from '../types';
+import type { TaskNote } from './port';
 
 export interface NewTask {
   prompt: string;

@@ -3,8 +3,10 @@
  * task (from the dashboard, the tray or the CLI's control socket) wakes the
  * daemons watching that queue at once, so the timer is only a backstop.
  */
-import type { ClaimResult, Task, TaskNote, TaskSource } from '../types';
+
+import type { Task } from '@shared/task';
 import { type LocalTaskQueue, toProtocolTask } from './local-queue';
+import type { ClaimResult, TaskNote, TaskSource } from './port';
 
 export interface LocalSourceOptions {
   queue: string;

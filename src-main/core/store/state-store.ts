@@ -2,8 +2,9 @@
  * Small persistent state that must survive a restart: a daemon's paused flag
  * and tuning overrides, runtime-wide rate-limit pauses, and app settings.
  */
+
+import type { AppSettings, DaemonTuning } from '@shared/settings';
 import { z } from 'zod';
-import type { AppSettings, DaemonTuning } from '../../api/contract';
 import type { Db } from './db';
 import { StatementCache } from './statements';
 

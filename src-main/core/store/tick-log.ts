@@ -3,7 +3,7 @@
  * per-day request counter per daemon. Ticks are pruned to a bounded
  * retention so that months of running keep the file small.
  */
-import type { DelayReason, TickRecord } from '../types';
+import type { DelayReason, TickRecord } from '@shared/ticks';
 import type { Db } from './db';
 
 export const TICK_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;

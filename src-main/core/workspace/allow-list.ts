@@ -10,7 +10,7 @@
 import { realpath } from 'node:fs/promises';
 import { isAbsolute, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Task } from '../types';
+import type { Task } from '@shared/task';
 import { isGitUrl, redactUrl } from './naming';
 import { WorkspaceError } from './workspace';
 

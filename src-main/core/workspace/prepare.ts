@@ -7,9 +7,9 @@
 import { mkdir, realpath, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import type { Task } from '@shared/task';
 import { errorMessage } from '../errors';
 import { type Logger, silentLogger } from '../log';
-import type { Task } from '../types';
 import { remoteTaskPaths } from './allow-list';
 import { cloneDirFor, ensureClone, remoteDefaultBranch } from './clone';
 import { branchForTask, isGitUrl, redactUrl, repoKey, sanitiseTaskId } from './naming';

@@ -5,10 +5,9 @@
  */
 
 import { resolve } from 'node:path';
+import type { ApiClient } from '@shared/api-client';
+import type { LocalTask, TaskStatus } from '@shared/task';
 import type { Command } from 'commander';
-import type { LocalTask } from '../../api/contract';
-import type { ApiClient } from '../../api/dispatch';
-import type { TaskStatus } from '../../core/types';
 import { CliError, EXIT_USAGE } from './cli-error';
 import { formatSessions, formatSessionTimelines, formatTasks, formatTicks, outputWidth } from './format';
 import type { AccessOptions } from './instance-access';
@@ -63,7 +62,7 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** core/types' TASK_STATUSES, repeated so that this file loads nothing shared with the app (checked below). */
+/** src-shared/task.ts' TASK_STATUSES, repeated so that this file loads nothing shared with the app (checked below). */
 const TASK_STATUSES = ['todo', 'in_progress', 'in_review', 'done', 'failed', 'cancelled'] as const;
 type Listed = (typeof TASK_STATUSES)[number];
 const _sameStatuses: [Exclude<TaskStatus, Listed>, Exclude<Listed, TaskStatus>] extends [never, never] ? true : false = true;

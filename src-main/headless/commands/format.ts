@@ -2,8 +2,10 @@
  * Compact human output for the control commands. Scripts use `--json`; these
  * tables are for eyes, so long cells are cut rather than wrapped.
  */
-import type { LocalTask } from '../../api/contract';
-import type { SessionEventRow, SessionRow, TickRecord } from '../../core/types';
+
+import type { SessionEventRow, SessionRow } from '@shared/sessions';
+import type { LocalTask } from '@shared/task';
+import type { TickRecord } from '@shared/ticks';
 
 export interface Column<T> {
   header: string;

@@ -10,7 +10,8 @@
 import { existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type ApiClient, createApiClient, dispatchRequest } from '../../api/dispatch';
+import { type ApiClient, createApiClient } from '@shared/api-client';
+import { dispatchRequest } from '../../api/dispatch';
 import { type NightshiftConfig, parseConfig } from '../../core/config';
 import { configWithoutSecrets } from '../../core/config-secrets';
 import { createCore } from '../../core/create-core';

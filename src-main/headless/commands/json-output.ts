@@ -4,8 +4,9 @@
  * when unset) for both, and structured values as JSON, never JSON in a
  * string. Documented in docs/cli.md ("JSON output").
  */
-import type { LocalTask } from '../../api/contract';
-import type { SessionEventRow, SessionRow } from '../../core/types';
+
+import type { SessionEventRow, SessionRow } from '@shared/sessions';
+import type { LocalTask } from '@shared/task';
 
 export interface TaskJson {
   id: string;

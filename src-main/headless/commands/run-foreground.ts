@@ -3,7 +3,9 @@
  * foreground. Loaded only by `run` (see run.ts), so other commands never pay
  * for the core, the sources and the runtimes.
  */
-import { dispatchRequest, type Reply } from '../../api/dispatch';
+
+import type { Reply } from '@shared/envelope';
+import { dispatchRequest } from '../../api/dispatch';
 import type { NightshiftCore } from '../../core/core-api';
 import { createCore } from '../../core/create-core';
 import { errorMessage } from '../../core/errors';

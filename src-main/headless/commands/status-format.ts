@@ -3,7 +3,7 @@
  * dashboard uses, push health, tuning (values saved from the dashboard that
  * override the config file are marked), then the tasks no daemon can take.
  */
-import type { DaemonSnapshot, Snapshot } from '../../core/types';
+import type { DaemonSnapshot, Snapshot } from '@shared/snapshot';
 import { firstLine, formatTable, relativeTime, type TableOptions } from './format';
 
 /** Marks a value saved from the dashboard over the config file's. */

@@ -3,8 +3,9 @@
  * replies by id, wrapped as the contract's typed ApiClient.
  */
 import { createConnection, type Socket } from 'node:net';
-import type { RequestName } from '../../api/contract';
-import { type ApiClient, createApiClient, type Reply } from '../../api/dispatch';
+import { type ApiClient, createApiClient } from '@shared/api-client';
+import type { RequestName } from '@shared/contract';
+import type { Reply } from '@shared/envelope';
 import { errorMessage } from '../../core/errors';
 import { authLine, authRefusalSchema, LineReader, replyEnvelopeSchema } from './protocol';
 

@@ -6,8 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { ERROR_CODES } from '@shared/envelope';
 import { z } from 'zod';
-import { ERROR_CODES } from '../../api/dispatch';
 
 /**
  * Longest accepted line. A task prompt may be 1,000,000 characters (contract)

@@ -11,8 +11,8 @@
  */
 import { chmod, unlink } from 'node:fs/promises';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
-import type { Reply } from '../../api/dispatch';
-import { formatIssues } from '../../core/config';
+import type { Reply } from '@shared/envelope';
+import { formatIssues } from '@shared/zod-issues';
 import { errorMessage } from '../../core/errors';
 import { LineReader, MAX_LINE_BYTES, type ReplyEnvelope, requestEnvelopeSchema } from './protocol';
 import { secretMatches } from './secret';

@@ -4,10 +4,12 @@
  * (or the connection, when it is not even JSON); it never reaches the core
  * unvalidated and never throws into the server.
  */
+
+import type { Reply } from '@shared/envelope';
+import { messageIdSchema, type ReplyMessage, requestMessageSchema } from '@shared/wire';
+import { formatIssues } from '@shared/zod-issues';
 import type { WebSocket } from 'ws';
-import { type DispatchOptions, dispatchRequest, type Reply } from '../../api/dispatch';
-import { messageIdSchema, type ReplyMessage, requestMessageSchema } from '../../api/wire';
-import { formatIssues } from '../../core/config';
+import { type DispatchOptions, dispatchRequest } from '../../api/dispatch';
 import type { NightshiftCore } from '../../core/core-api';
 
 /** Requests one client may have running at once; more are refused rather than queued without bound. */

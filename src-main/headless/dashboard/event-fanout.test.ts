@@ -1,7 +1,8 @@
+import type { Snapshot } from '@shared/snapshot';
+import type { TickRecord } from '@shared/ticks';
 import { describe, expect, it } from 'vitest';
 import { createFakeCore } from '../../../test/support/fake-core';
 import { FakeClock } from '../../core/clock';
-import type { Snapshot, TickRecord } from '../../core/types';
 import { createEventFanout, type EventClient } from './event-fanout';
 
 /** Records what the fanout sent; `bufferedAmount` simulates a client that stopped reading. */

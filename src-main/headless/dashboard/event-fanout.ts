@@ -4,11 +4,12 @@
  * wins); ticks, sessions and settings are forwarded as they come because each
  * one carries information the views keep.
  */
+
+import { EVENT_NAMES, type EventName, type EventPayloads } from '@shared/contract';
+import type { EventMessage } from '@shared/wire';
 import type { WebSocket } from 'ws';
-import { EVENT_NAMES, type EventName, type EventPayloads } from '../../api/contract';
-import type { EventMessage } from '../../api/wire';
+import type { Clock } from '../../core/clock';
 import type { NightshiftCore } from '../../core/core-api';
-import type { Clock } from '../../core/types';
 
 /** A client this far behind gets no more events until it drains; its next snapshot catches it up. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;

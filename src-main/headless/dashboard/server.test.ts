@@ -3,11 +3,11 @@ import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TickRecord } from '@shared/ticks';
+import { MAX_CLIENT_MESSAGE_BYTES, type ServerMessage, serverMessageSchema } from '@shared/wire';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createFakeCore, type FakeCore, fakeDaemon } from '../../../test/support/fake-core';
-import { MAX_CLIENT_MESSAGE_BYTES, type ServerMessage, serverMessageSchema } from '../../api/wire';
-import type { TickRecord } from '../../core/types';
 import { type DashboardServer, startDashboardServer } from './server';
 
 let dir: string;

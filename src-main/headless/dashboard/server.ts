@@ -6,14 +6,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { CONTENT_SECURITY_POLICY } from '@shared/csp';
+import { MAX_CLIENT_MESSAGE_BYTES, WS_PATH } from '@shared/wire';
 import { WebSocketServer } from 'ws';
-import { MAX_CLIENT_MESSAGE_BYTES, WS_PATH } from '../../api/wire';
+import type { Clock } from '../../core/clock';
 import { systemClock } from '../../core/clock';
 import type { NightshiftCore } from '../../core/core-api';
 import { errorMessage } from '../../core/errors';
 import { type Logger, silentLogger } from '../../core/log';
-import type { Clock } from '../../core/types';
-import { CONTENT_SECURITY_POLICY } from '../../shell/csp';
 import { checkToken, generateToken, isAllowedHost, isAllowedOrigin, tokenCookie } from './auth';
 import { attachClientMessages } from './client-messages';
 import { createEventFanout } from './event-fanout';

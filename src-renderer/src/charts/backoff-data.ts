@@ -6,8 +6,9 @@
  * push view's "what if polling" line comes from that same module. Pure, so
  * the chart's correctness is tested without a canvas.
  */
-import { DELAY_REASONS, type DelayReason, type TickRecord } from '../../../src-main/core/types';
-import { idlePollSchedule } from '../../../src-shared/backoff-curve';
+
+import { idlePollSchedule } from '@shared/backoff-curve';
+import { DELAY_REASONS, type DelayReason, type TickRecord } from '@shared/ticks';
 
 export interface BackoffChartData {
   /** Column times in seconds (uPlot's time unit): every tick in the window, then the what-if points and now. */

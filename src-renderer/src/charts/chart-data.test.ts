@@ -1,6 +1,6 @@
+import { DELAY_REASONS, type DelayReason, type TickRecord } from '@shared/ticks';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DELAY_REASONS, type DelayReason, type TickRecord } from '../../../src-main/core/types';
 import { buildBackoffData, isPushDaemon, summarizePush } from './backoff-data';
 import { buildPoolData } from './pool-data';
 

@@ -5,7 +5,7 @@
  * is free again (a rate-limit wait right after its run), else the lowest free
  * lane. Pure, so the layout is tested without a DOM.
  */
-import { holdsSlot, type SessionSpan } from '../../../src-main/core/types';
+import { holdsSlot, type SessionSpan } from '@shared/sessions';
 
 export interface LaneBar {
   span: SessionSpan;

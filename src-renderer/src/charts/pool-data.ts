@@ -3,7 +3,7 @@
  * tick, drawn as steps, held up to now (the value after the last tick is still
  * the state of the pool).
  */
-import type { TickRecord } from '../../../src-main/core/types';
+import type { TickRecord } from '@shared/ticks';
 
 export interface PoolChartData {
   x: number[];

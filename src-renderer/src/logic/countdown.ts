@@ -1,5 +1,5 @@
 /** The "next poll in N s" line of a daemon card, recomputed every second from the snapshot's nextTickAt. */
-import type { DaemonSnapshot } from '../../../src-main/core/types';
+import type { DaemonSnapshot } from '@shared/snapshot';
 
 /** Whole seconds until `at`, rounded up so that "in 1 s" shows until the moment itself; never negative. */
 export function secondsUntil(at: number, now: number): number {

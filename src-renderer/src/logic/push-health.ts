@@ -3,7 +3,8 @@
  * down since when) and the tick history (each tick records push health, so
  * "connected since when" is known too).
  */
-import type { DaemonSnapshot, TickRecord } from '../../../src-main/core/types';
+import type { DaemonSnapshot } from '@shared/snapshot';
+import type { TickRecord } from '@shared/ticks';
 import { formatClock } from './format';
 
 export function pushHealthLabel(d: Pick<DaemonSnapshot, 'sourceKind' | 'push'>, ticks: readonly TickRecord[]): string {

@@ -4,7 +4,7 @@
  * polling at the base interval would have cost; a polling source says what
  * its idle backoff saved, and says plainly when that is nothing yet.
  */
-import type { DaemonSnapshot } from '../../../src-main/core/types';
+import type { DaemonSnapshot } from '@shared/snapshot';
 
 export interface Savings {
   made: number;

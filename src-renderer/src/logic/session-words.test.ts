@@ -1,5 +1,5 @@
+import type { SessionRow, SessionSpan } from '@shared/sessions';
 import { describe, expect, it } from 'vitest';
-import type { SessionRow, SessionSpan } from '../../../src-main/core/types';
 import { reviewWaits, sessionCategory, sessionStateWords, workDuration } from './session-words';
 
 const row = (over: Partial<SessionRow>) =>

@@ -3,7 +3,7 @@
  * a coarse category to filter by, and its duration without the time it sat
  * waiting for a person's review.
  */
-import type { SessionRow, SessionSpan } from '../../../src-main/core/types';
+import type { SessionRow, SessionSpan } from '@shared/sessions';
 import { formatClock } from './format';
 
 export const SESSION_CATEGORIES = ['running', 'waiting', 'in review', 'done', 'failed', 'cancelled'] as const;

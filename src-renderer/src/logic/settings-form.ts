@@ -3,8 +3,10 @@
  * setSettings patch validated by the contract's own schemas, so the form can
  * never send what the core would refuse, and errors name the field.
  */
+
+import { daemonTuningPatchSchema } from '@shared/contract';
+import type { DaemonTuning } from '@shared/settings';
 import type { z } from 'zod';
-import { type DaemonTuning, daemonTuningPatchSchema } from '../../../src-main/api/contract';
 
 export type TuningField = 'pollIntervalMs' | 'maxIdleBackoffMs' | 'maxConcurrent';
 export type TuningForm = Record<TuningField, string> & { name: string; jitter: boolean };

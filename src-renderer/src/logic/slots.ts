@@ -1,5 +1,5 @@
 /** A daemon's pool drawn as a row of boxes: busy ones name their task, then rate-limited, then free. */
-import type { DaemonSnapshot, DaemonState } from '../../../src-main/core/types';
+import type { DaemonSnapshot, DaemonState } from '@shared/snapshot';
 
 export type SlotBox =
   | { kind: 'busy'; taskTitle: string; taskId: string }

@@ -1,6 +1,7 @@
 /** The "add a task" form, validated with the contract's addTask schema before it is sent. */
+
+import { addTaskSchema } from '@shared/contract';
 import type { z } from 'zod';
-import { addTaskSchema } from '../../../src-main/api/contract';
 import { issuesByField, type Validated } from './settings-form';
 
 export interface NewTaskForm {

@@ -4,11 +4,13 @@
  * source: push health over time, reconnects and the slow reconcile ticks,
  * with the curve polling would follow as a faint what-if.
  */
+
+import { idleCurveSteps } from '@shared/backoff-curve';
+import type { DaemonSnapshot } from '@shared/snapshot';
+import type { TickRecord } from '@shared/ticks';
+import { DELAY_REASONS } from '@shared/ticks';
 import { useMemo } from 'react';
 import type uPlot from 'uplot';
-import type { DaemonSnapshot, TickRecord } from '../../../src-main/core/types';
-import { DELAY_REASONS } from '../../../src-main/core/types';
-import { idleCurveSteps } from '../../../src-shared/backoff-curve';
 import { type BackoffChartData, buildBackoffData, isPushDaemon, REASON_STYLES, summarizePush } from '../charts/backoff-data';
 import { ChartControls, useChartSelection } from '../charts/chart-controls';
 import { themeColors, UPlotChart } from '../charts/UPlotChart';

@@ -1,4 +1,4 @@
-import type { DaemonSnapshot } from '../../../src-main/core/types';
+import type { DaemonSnapshot } from '@shared/snapshot';
 import { useAction, useDashboard, useDashboardState } from '../context';
 import { countdownLabel } from '../logic/countdown';
 import { formatClock, formatDuration } from '../logic/format';

@@ -4,8 +4,9 @@
  * Plain elements rather than a canvas, so every bar is reachable by keyboard
  * and read by screen readers.
  */
+
+import type { SessionSpan } from '@shared/sessions';
 import { useEffect, useMemo, useState } from 'react';
-import type { SessionSpan } from '../../../src-main/core/types';
 import { type LaneBar, layoutLanes, OUTCOME_LABELS } from '../charts/lanes-data';
 import { useDashboard, useDashboardState } from '../context';
 import { formatClock, formatDuration } from '../logic/format';

@@ -3,8 +3,9 @@
  * duration without review waits; the timeline opens right under its row.
  * Filter by daemon and by state.
  */
+
+import type { SessionEventRow, SessionRow, SessionSpan } from '@shared/sessions';
 import { Fragment, useEffect, useMemo, useState } from 'react';
-import type { SessionEventRow, SessionRow, SessionSpan } from '../../../src-main/core/types';
 import { useDashboard, useDashboardState, useNow } from '../context';
 import { formatClock, formatDuration } from '../logic/format';
 import {

@@ -1,5 +1,5 @@
+import type { AppSettings, DaemonTuning } from '@shared/settings';
 import { type FormEvent, useEffect, useState } from 'react';
-import type { AppSettings, DaemonTuning } from '../../../src-main/api/contract';
 import { useAction, useDashboard, useDashboardState } from '../context';
 import { type TuningField, type TuningForm, tuningForm, validateTuning } from '../logic/settings-form';
 import { FieldError } from './TasksView';

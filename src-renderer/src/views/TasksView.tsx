@@ -3,8 +3,9 @@
  * first with its queue, filterable by queue; review tasks get Approve and
  * Reject-with-reason.
  */
+
+import type { LocalTask } from '@shared/task';
 import { type FormEvent, useCallback, useEffect, useMemo, useState } from 'react';
-import type { LocalTask } from '../../../src-main/api/contract';
 import { useAction, useDashboard, useDashboardState } from '../context';
 import { EMPTY_TASK_FORM, type NewTaskForm, validateNewTask } from '../logic/task-form';
 

@@ -5,9 +5,12 @@
  * names that are not requests at all. Strings lean on the odd: lone
  * surrogates, RTL overrides, NUL, emoji sequences, huge prompts.
  */
+
+import { REQUEST_NAMES, type RequestName } from '@shared/contract';
+import { SESSION_STATES } from '@shared/sessions';
+import { TUNING_KEYS } from '@shared/settings';
+import { TASK_STATUSES } from '@shared/task';
 import fc from 'fast-check';
-import { REQUEST_NAMES, type RequestName } from '../../../src-main/api/contract';
-import { SESSION_STATES, TASK_STATUSES, TUNING_KEYS } from '../../../src-main/core/types';
 import { DAEMON } from './fuzz-core';
 
 const ODD = [

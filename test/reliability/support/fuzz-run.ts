@@ -4,8 +4,9 @@
  * returns its figures; a broken property is reported with fast-check's
  * shrunk counterexample and seed, so it can be replayed.
  */
+
+import { requestMessageSchema } from '@shared/wire';
 import fc from 'fast-check';
-import { requestMessageSchema } from '../../../src-main/api/wire';
 import { parseConfigText } from '../../../src-main/core/config';
 import { ValidationError } from '../../../src-main/core/errors';
 import { configText } from './config-arbitraries';

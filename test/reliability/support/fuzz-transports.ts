@@ -7,11 +7,11 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isRequestName } from '@shared/contract';
+import { MAX_CLIENT_MESSAGE_BYTES, serverMessageSchema, WS_PATH } from '@shared/wire';
 import type { IpcMainEvent, IpcMainInvokeEvent } from 'electron';
 import { WebSocket } from 'ws';
-import { isRequestName } from '../../../src-main/api/contract';
 import { dispatchRequest } from '../../../src-main/api/dispatch';
-import { MAX_CLIENT_MESSAGE_BYTES, serverMessageSchema, WS_PATH } from '../../../src-main/api/wire';
 import { startDashboardServer } from '../../../src-main/headless/dashboard/server';
 import { appPage } from '../../../src-main/shell/app-page';
 import { type IpcMainLike, registerIpcHandlers } from '../../../src-main/shell/ipc';

@@ -11,6 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TickRecord } from '@shared/ticks';
 import { FakeClock, settle } from '../../../src-main/core/clock';
 import { sourceConfigSchema } from '../../../src-main/core/config';
 import type { Notice } from '../../../src-main/core/core-api';
@@ -18,7 +19,6 @@ import type { DaemonLoop, LoopTuning } from '../../../src-main/core/loop/daemon-
 import { SessionStore } from '../../../src-main/core/sessions/session-store';
 import { createHttpSource, type HttpSourceConfig, type HttpTaskSource } from '../../../src-main/core/sources/http';
 import { type Db, openDatabase } from '../../../src-main/core/store/db';
-import type { TickRecord } from '../../../src-main/core/types';
 import { startTaskServer, type TaskServer } from '../../fixtures/task-server/server';
 import { buildDaemonLoop } from '../../support/build-daemon-loop';
 import { ScriptedRuntime } from '../../support/scripted-runtime';

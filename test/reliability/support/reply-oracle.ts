@@ -3,8 +3,9 @@
  * the transport: an error envelope with the right code (and nothing written),
  * or a result — and for addTask, a task whose text reads back byte-identical.
  */
-import { isRequestName, type LocalTask, PROMPT_PREVIEW_CHARS, requests } from '../../../src-main/api/contract';
-import { ERROR_CODES } from '../../../src-main/api/dispatch';
+import { isRequestName, requests } from '@shared/contract';
+import { ERROR_CODES } from '@shared/envelope';
+import { type LocalTask, PROMPT_PREVIEW_CHARS } from '@shared/task';
 import type { DbFingerprint, FuzzCore } from './fuzz-core';
 
 export interface Outcome {

@@ -5,12 +5,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import type { Task } from '@shared/task';
+import type { Clock } from '../../clock';
 import { systemClock } from '../../clock';
 import type { SourceConfig } from '../../config';
 import { SourceError } from '../../errors';
 import { type Logger, silentLogger } from '../../log';
 import { noSecrets, type SecretStore } from '../../secret-port';
-import type { ClaimResult, Clock, Task, TaskNote, TaskSource } from '../../types';
+import type { ClaimResult, TaskNote, TaskSource } from '../port';
 import { bearerTokenReader } from './bearer-token';
 import { eventStreamChannel } from './event-stream-channel';
 import { HttpTransport } from './http-transport';

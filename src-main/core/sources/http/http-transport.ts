@@ -5,8 +5,9 @@
  * timeouts / resets / unreadable bodies → transient. Callers see only the
  * statuses the protocol gives a meaning (2xx, 304, 404, 409).
  */
+
+import type { Clock } from '../../clock';
 import { errorMessage, SourceError } from '../../errors';
-import type { Clock } from '../../types';
 import type { TokenReader } from './bearer-token';
 import { parseRetryAfter } from './retry-after';
 

@@ -4,8 +4,9 @@
  * without it ignores `wait` and answers at once: then this channel is
  * unsupported). A held request that returns new claimable tasks wakes the loop.
  */
+
+import type { Task } from '@shared/task';
 import { errorMessage, SourceError } from '../../errors';
-import type { Task } from '../../types';
 import type { ChannelContext, ChannelEnd } from './push-channel';
 import { RECONNECT_BASE_MS, RECONNECT_CAP_MS } from './push-channel';
 import { ReconnectBackoff } from './reconnect-backoff';

@@ -1,6 +1,7 @@
 /** What a push channel (event stream, long poll) gets from the watcher that runs it. */
+
+import type { Clock } from '../../clock';
 import type { Logger } from '../../log';
-import type { Clock } from '../../types';
 import type { HttpTransport } from './http-transport';
 
 /** Why a channel stopped: the server lacks it (try the next one), we stopped it, or the token was refused. */

@@ -5,9 +5,10 @@
  * once: on connect it may have missed events, on a drop it must re-plan with
  * its idle backoff at once.
  */
+
+import type { Clock } from '../../clock';
 import { errorMessage } from '../../errors';
 import type { Logger } from '../../log';
-import type { Clock } from '../../types';
 import type { HttpTransport } from './http-transport';
 import type { ChannelContext, PushChannel } from './push-channel';
 

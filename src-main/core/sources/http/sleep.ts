@@ -1,5 +1,5 @@
 /** Waits on the injected clock; resolves early (never rejects) when `signal` aborts. */
-import type { Clock } from '../../types';
+import type { Clock } from '../../clock';
 
 export function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();

@@ -3,10 +3,12 @@
  * validated at the boundary. Unknown keys are dropped; a missing or mistyped
  * field is a transient error naming the field, never a crash further in.
  */
+
+import { TASK_STATUSES, type Task } from '@shared/task';
+import { formatIssues } from '@shared/zod-issues';
 import { z } from 'zod';
-import { formatIssues } from '../../config';
 import { SourceError } from '../../errors';
-import { TASK_STATUSES, type Task, type TaskNote } from '../../types';
+import type { TaskNote } from '../port';
 
 /** Servers written in other languages often send null for "absent". */
 const optionalText = z

@@ -2,11 +2,13 @@
  * Writing to the team queue from outside a daemon: team tooling, scripts and
  * tests. Inputs are validated with zod before anything reaches the database.
  */
+
+import type { Task } from '@shared/task';
+import { formatIssues } from '@shared/zod-issues';
 import pg from 'pg';
 import { z } from 'zod';
-import { formatIssues } from '../../config';
 import { ValidationError } from '../../errors';
-import type { Task, TaskNote } from '../../types';
+import type { TaskNote } from '../port';
 import { clientConfigFrom } from './connection';
 import { assertSchemaName, ident } from './migrations';
 import { rowToNote, rowToTask } from './rows';

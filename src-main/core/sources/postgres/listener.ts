@@ -10,9 +10,9 @@
  * were away are lost and a tick must catch up.
  */
 import pg from 'pg';
+import type { Clock } from '../../clock';
 import { errorMessage } from '../../errors';
 import type { Logger } from '../../log';
-import type { Clock } from '../../types';
 import { toSourceError } from './connection';
 import { parseNotification } from './rows';
 

@@ -3,10 +3,12 @@
  * edited rows by hand. Rows and NOTIFY payloads are validated here, and a bad
  * one becomes a transient SourceError naming the field, never a crash.
  */
+
+import { TASK_STATUSES, type Task } from '@shared/task';
+import { formatIssues } from '@shared/zod-issues';
 import { z } from 'zod';
-import { formatIssues } from '../../config';
 import { SourceError } from '../../errors';
-import { TASK_STATUSES, type Task, type TaskNote } from '../../types';
+import type { TaskNote } from '../port';
 
 const timestamp = z.union([z.date(), z.string()]).transform((v) => (v instanceof Date ? v.toISOString() : v));
 

@@ -12,11 +12,13 @@
  * acknowledgement harmless, and an error would only make the loop retry.
  */
 import { hostname } from 'node:os';
+import type { Task } from '@shared/task';
 import pg from 'pg';
+import type { Clock } from '../../clock';
 import { systemClock } from '../../clock';
 import type { SourceConfig } from '../../config';
 import { type Logger, silentLogger } from '../../log';
-import type { ClaimResult, Clock, Task, TaskNote, TaskSource } from '../../types';
+import type { ClaimResult, TaskNote, TaskSource } from '../port';
 import { clientConfigFrom, toSourceError } from './connection';
 import { TaskChannelListener } from './listener';
 import { assertSchemaName, ident, migratePostgres, notifyChannel } from './migrations';

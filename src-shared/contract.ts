@@ -2,71 +2,24 @@
  * The one contract between the core and everything that drives it: Electron
  * IPC, the headless dashboard's WebSocket and the CLI's control socket all
  * derive their methods from this table, so a method cannot exist in one
- * transport and not the other. Transport lives elsewhere (api/dispatch.ts,
- * shell/ipc.ts, headless/*).
+ * transport and not the other. Transport lives elsewhere (src-main/api/dispatch.ts,
+ * src-main/shell/ipc.ts, src-main/headless/*). The view types it carries are
+ * beside it in src-shared/.
  *
  * Every request takes one object argument validated by its zod schema; the
  * result type is carried as a phantom type parameter.
  */
 import { z } from 'zod';
-import type {
-  DaemonSnapshot,
-  SessionEventRow,
-  SessionRow,
-  SessionSpan,
-  Snapshot,
-  Task,
-  TaskStatus,
-  TickRecord,
-  TuningKey,
-} from '../core/types';
-import { SESSION_STATES, TASK_STATUSES, TUNING_KEYS } from '../core/types';
+import type { SessionEventRow, SessionRow, SessionSpan } from './sessions';
+import { SESSION_STATES } from './sessions';
+import type { Settings } from './settings';
+import { TUNING_KEYS } from './settings';
+import type { DaemonSnapshot, Snapshot } from './snapshot';
+import type { LocalTask } from './task';
+import { TASK_STATUSES } from './task';
+import type { TickRecord } from './ticks';
 
-// ---------------------------------------------------------------- shared shapes
-
-/** App-wide settings (persisted in SQLite). */
-export interface AppSettings {
-  startAtLogin: boolean;
-  /** Pause new work while on battery power (running agents continue). */
-  pauseOnBattery: boolean;
-  notifications: boolean;
-}
-
-export interface TuningValues {
-  pollIntervalMs: number;
-  maxIdleBackoffMs: number;
-  maxConcurrent: number;
-  jitter: boolean;
-}
-
-/** The per-daemon knobs that can be changed at run time (persisted as overrides of the config file). */
-export interface DaemonTuning extends TuningValues {
-  name: string;
-  /** Keys whose value was saved from a view and overrides the config file ("overrides nightshift.json"). */
-  overridden: TuningKey[];
-  /** The config file's values: what `resetDaemonTuning` goes back to. */
-  configured: TuningValues;
-}
-
-export interface Settings {
-  app: AppSettings;
-  daemons: DaemonTuning[];
-}
-
-/** A task in the local queue (the queue's name rides along). */
-export interface LocalTask extends Task {
-  queue: string;
-  updated_at: string;
-  /** Summary (done, in_review) or error (failed) from the last run. */
-  result: string | null;
-  /** For a todo task no daemon can take: why (unknown queue or runtime, runtime unavailable, daemon paused). */
-  blocked: string | null;
-  /** In `listTasks` replies: `prompt` holds only its first {@link PROMPT_PREVIEW_CHARS} characters; `getTask` has it all. */
-  promptTruncated?: boolean;
-}
-
-/** Lists carry this much of each task's text: a list of large tasks stays small; the full text is one `getTask` away. */
-export const PROMPT_PREVIEW_CHARS = 2048;
+// ---------------------------------------------------------------- argument shapes
 
 const daemonName = z.string().min(1).max(64);
 const id = z.string().min(1).max(200);
@@ -210,6 +163,3 @@ export function isRequestName(name: unknown): name is RequestName {
 export function isEventName(name: unknown): name is EventName {
   return typeof name === 'string' && (EVENT_NAMES as readonly string[]).includes(name);
 }
-
-/** Task statuses a caller may filter by (re-exported for views). */
-export type { TaskStatus, TuningKey };

@@ -5,7 +5,7 @@
  * these schemas; nothing crosses the socket unchecked.
  */
 import { z } from 'zod';
-import { ERROR_CODES } from './dispatch';
+import { ERROR_CODES } from './envelope';
 
 /** Correlates a reply with its request; chosen by the client. */
 export const messageIdSchema = z.union([z.string().min(1).max(100), z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)]);

@@ -1,6 +1,6 @@
 /**
  * The shape of `window.nightshift`, the preload bridge, for the renderer to
- * import type-only (`import type { NightshiftBridge } from '…/api/bridge-types'`).
+ * import type-only (`import type { NightshiftBridge } from './bridge-types'`).
  *
  * It also carries the request and event names as plain string lists, because
  * the sandboxed preload must not bundle zod (it can only `require('electron')`).
@@ -8,7 +8,7 @@
  * drift apart.
  */
 import type { EventName, EventPayloads, RequestArgs, RequestName, RequestResult } from './contract';
-import type { Reply } from './dispatch';
+import type { Reply } from './envelope';
 
 export const BRIDGE_REQUEST_NAMES = [
   'getSnapshot',
