@@ -5,7 +5,7 @@
  * build keeps the production tag untouched.
  */
 // A relative path, not `@shared/csp`: electron.vite.config.ts loads this file before any alias exists.
-import { DEV_META_CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY } from '@shared/csp';
+import { DEV_META_CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY } from '../../src-shared/csp';
 import type { Plugin } from 'vite';
 
 export function devCspPlugin(): Plugin {
