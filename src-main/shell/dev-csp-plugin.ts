@@ -4,9 +4,10 @@
  * @vitejs/plugin-react's inline preamble by hash and the HMR WebSocket. The
  * build keeps the production tag untouched.
  */
+
+import type { Plugin } from 'vite';
 // A relative path, not `@shared/csp`: electron.vite.config.ts loads this file before any alias exists.
 import { DEV_META_CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY } from '../../src-shared/csp';
-import type { Plugin } from 'vite';
 
 export function devCspPlugin(): Plugin {
   return {
