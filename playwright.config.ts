@@ -7,7 +7,9 @@ import { defineConfig } from '@playwright/test';
  * .github/workflows/ci.yml) Playwright's own Chromium.
  * One project per shell so that each spec file brings its own fixtures:
  * `dashboard` runs the headless dashboard against the real core,
- * `electron` is the Electron shell's spec (e2e/electron.spec.ts).
+ * `electron` is the Electron shell's spec (e2e/electron.spec.ts), `tray-window`
+ * the tray app's page over its preload bridge without Electron
+ * (e2e/support/tray-window-fixture.ts).
  */
 export default defineConfig({
   testDir: 'e2e',
@@ -38,5 +40,6 @@ export default defineConfig({
   projects: [
     { name: 'dashboard', testMatch: /dashboard[-.\w]*\.spec\.ts$/ },
     { name: 'electron', testMatch: /electron\.spec\.ts$/ },
+    { name: 'tray-window', testMatch: /tray-[-.\w]*\.spec\.ts$/ },
   ],
 });

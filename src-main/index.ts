@@ -28,6 +28,7 @@ import { e2eHooksEnabled } from './shell/e2e-hooks';
 import { openKeychainSecrets, SECRETS_FILE_NAME } from './shell/keychain-secrets';
 import { parseLaunchOptions } from './shell/launch-options';
 import { adoptLoginShellPath } from './shell/login-shell-env';
+import { sourceTokenTargets } from './shell/source-tokens';
 import { startTrayApp, type TrayApp } from './shell/tray-app';
 import type { Platform } from './shell/tray-state';
 import { loadElectronUpdater } from './shell/updates';
@@ -131,6 +132,7 @@ if (!app.requestSingleInstanceLock()) {
         logger,
         requestQuit: () => app.quit(),
         dock: app.dock,
+        sourceTokens: { secrets, targets: sourceTokenTargets(appCore.config) },
         e2eHooks: e2eHooksEnabled(process.env, app.isPackaged),
         updates: {
           isPackaged: app.isPackaged,

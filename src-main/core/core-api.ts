@@ -24,6 +24,11 @@ export type CoreEventName = keyof CoreEvents;
 export interface NightshiftCore {
   /** Implements every contract request; hand these to dispatchRequest. */
   readonly handlers: ApiHandlers;
+  /**
+   * A daemon's source token changed where it is read from (the tray app's
+   * keychain): use it now — retry after "unauthorized", reconnect push.
+   */
+  sourceCredentialsChanged(daemon: string): void;
   /** Subscribe to pushed events; returns the unsubscribe function. */
   on<E extends CoreEventName>(event: E, listener: (payload: CoreEvents[E]) => void): () => void;
   /**

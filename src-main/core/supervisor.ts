@@ -160,6 +160,10 @@ export class Supervisor implements NightshiftCore {
     this.options.db.close();
   }
 
+  sourceCredentialsChanged(daemon: string): void {
+    this.daemons.get(daemon)?.loop.credentialsChanged();
+  }
+
   on<E extends CoreEventName>(event: E, listener: (payload: CoreEvents[E]) => void): () => void {
     this.events.on(event, listener);
     return () => this.events.off(event, listener);

@@ -9,6 +9,7 @@
  */
 import { join } from 'node:path';
 import { dispatchRequest } from '../api/dispatch';
+import type { NightshiftConfig } from '../core/config';
 import { CONFIG_FILE_NAME, loadOrCreateConfigFile } from '../core/config-file';
 import type { NightshiftCore } from '../core/core-api';
 import { type CoreOptions, createCore } from '../core/create-core';
@@ -29,6 +30,8 @@ export interface AppCoreOptions {
 
 export interface AppCore {
   readonly core: NightshiftCore;
+  /** The config the core runs (e.g. which daemons read their token from the keychain). */
+  readonly config: NightshiftConfig;
   /** Stops answering the CLI (before the core stops), then removes the secret. */
   closeControl(): Promise<void>;
   /** Releases the data dir's lock: call last, after the core stopped. */
@@ -41,8 +44,11 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
   const lock: InstanceLock = await acquireInstanceLockToServe(dataDir, { nativeBinding });
   let core: NightshiftCore | null = null;
   let control: ServedInstance | null = null;
+  let config: NightshiftConfig;
   try {
-    const { config, warnings } = await loadOrCreateConfigFile(join(dataDir, CONFIG_FILE_NAME));
+    const loaded = await loadOrCreateConfigFile(join(dataDir, CONFIG_FILE_NAME));
+    config = loaded.config;
+    const { warnings } = loaded;
     for (const warning of warnings) logger.log('warn', 'config', warning);
     core = await createCore({
       dataDir,
@@ -66,5 +72,5 @@ export async function startAppCore(options: AppCoreOptions): Promise<AppCore> {
     throw err;
   }
   const served = control;
-  return { core, closeControl: () => served.close(), releaseLock: () => lock.release() };
+  return { core, config, closeControl: () => served.close(), releaseLock: () => lock.release() };
 }

@@ -15,9 +15,24 @@ export type SafeStoragePort = Pick<SafeStorage, 'isEncryptionAvailable' | 'encry
   Partial<Pick<SafeStorage, 'getSelectedStorageBackend'>>;
 
 export interface KeychainSecrets extends SecretStore {
+  /** Whether a secret is stored under `name` (nothing is decrypted to say so). */
+  has(name: string): boolean;
+  /** Why nothing can be stored here (no OS keychain), or null when storing works. */
+  unavailableReason(): string | null;
   /** Encrypts and saves `value` under `name`; throws when the OS offers no real encryption. */
   set(name: string, value: string): Promise<void>;
   delete(name: string): Promise<void>;
+}
+
+/** The refusal where the OS offers no keychain; it names the way that works everywhere. */
+export function keychainUnavailableReason(safeStorage: SafeStoragePort): string | null {
+  if (!safeStorage.isEncryptionAvailable()) {
+    return 'the OS keychain is not available to encrypt the token (Electron safeStorage says no encryption is available); set the token in an environment variable and name it with "tokenEnv" in nightshift.json instead';
+  }
+  if (safeStorage.getSelectedStorageBackend?.() === 'basic_text') {
+    return 'no OS keychain was found (Linux without a keyring: libsecret or KWallet), and safeStorage would store the token in plaintext in disguise; set the token in an environment variable and name it with "tokenEnv" in nightshift.json instead';
+  }
+  return null;
 }
 
 /** Reads the encrypted file once (async, at start); decrypts a secret only when a request needs it. */
@@ -40,10 +55,11 @@ export async function openKeychainSecrets(file: string, safeStorage: SafeStorage
         return undefined; // sealed by another user or machine: as good as absent
       }
     },
+    has: (name) => sealed.has(name),
+    unavailableReason: () => keychainUnavailableReason(safeStorage),
     async set(name, value) {
-      if (!safeStorage.isEncryptionAvailable() || safeStorage.getSelectedStorageBackend?.() === 'basic_text') {
-        throw new Error('no OS keychain is available to encrypt the token; set it in an environment variable (tokenEnv) instead');
-      }
+      const refusal = keychainUnavailableReason(safeStorage);
+      if (refusal) throw new Error(refusal);
       sealed.set(name, safeStorage.encryptString(value).toString('base64'));
       await save();
     },

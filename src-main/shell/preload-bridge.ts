@@ -2,10 +2,11 @@
  * Builds `window.nightshift` from the contract's names over an ipcRenderer.
  * Pure of Electron (the renderer side is injected) so it is unit-tested, and
  * free of zod and Node so the sandboxed preload can bundle it. The page gets
- * exactly two functions; unknown names are refused here, before any IPC.
+ * `invoke`, `on` and (the tray app's keychain) `sourceTokens`; unknown names
+ * are refused here, before any IPC.
  */
 import { BRIDGE_EVENT_NAMES, BRIDGE_REQUEST_NAMES, type NightshiftBridge } from '@shared/bridge-types';
-import { eventChannel, READY_CHANNEL, requestChannel } from './ipc-channels';
+import { eventChannel, READY_CHANNEL, requestChannel, SOURCE_TOKEN_CHANNELS } from './ipc-channels';
 
 export interface IpcRendererLike {
   invoke(channel: string, ...args: unknown[]): Promise<unknown>;
@@ -42,6 +43,12 @@ export function createBridge(ipc: IpcRendererLike): NightshiftBridge {
       return () => {
         ipc.removeListener(eventChannel(event), wrapped);
       };
+    },
+    // The tray app's keychain (shell/source-tokens.ts): main validates; replies say only whether a token is stored.
+    sourceTokens: {
+      list: () => ipc.invoke(SOURCE_TOKEN_CHANNELS.list, {}),
+      set: (daemon: unknown, token: unknown) => ipc.invoke(SOURCE_TOKEN_CHANNELS.set, { daemon, token }),
+      clear: (daemon: unknown) => ipc.invoke(SOURCE_TOKEN_CHANNELS.clear, { daemon }),
     },
   };
   return bridge as NightshiftBridge;

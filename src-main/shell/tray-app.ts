@@ -17,12 +17,14 @@ import { APP_SCHEME, appProtocolHandler } from './app-protocol';
 import { exposeForE2E } from './e2e-hooks';
 import { EventOutbox } from './event-outbox';
 import { type IpcMainLike, registerIpcHandlers } from './ipc';
+import type { KeychainSecrets } from './keychain-secrets';
 import type { LaunchOptions } from './launch-options';
 import { applyStartAtLogin, type LoginItemEnv } from './login-item';
 import { notificationFor } from './notify';
 import { decidePower, INITIAL_POWER_STATE, needsBatteryPolling, POWER_EVENTS, type PowerEvent, pollBattery } from './power';
 import { stopCoreWithin } from './quit';
 import { hardenSession } from './security';
+import { registerSourceTokenIpc } from './source-tokens';
 import { TrayController } from './tray';
 import type { TrayAction } from './tray-menu';
 import type { Platform } from './tray-state';
@@ -56,6 +58,8 @@ export interface TrayAppDeps {
   updates?: UpdatesWiring;
   /** macOS: app.dock, shown while the window is open (a tray app has no Dock icon otherwise). */
   dock?: Pick<Dock, 'show' | 'hide'> | undefined;
+  /** The keychain and the daemons whose source token lives there (Settings: set, replace, clear). */
+  sourceTokens?: { secrets: KeychainSecrets; targets: ReadonlyMap<string, string> };
 }
 
 export interface TrayApp {
@@ -180,6 +184,15 @@ export async function startTrayApp(deps: TrayAppDeps): Promise<TrayApp> {
     onInternalError: (name, err) => log('error', `${name}: ${errorMessage(err)}`),
     onRefused: (channel, url) => log('warn', `refused IPC ${channel} from ${url}`),
   });
+  const unregisterTokenIpc = deps.sourceTokens
+    ? registerSourceTokenIpc({
+        ipcMain: deps.ipcMain,
+        page,
+        ...deps.sourceTokens,
+        onChanged: (daemon) => core.sourceCredentialsChanged(daemon),
+        log,
+      })
+    : () => {};
 
   let powerState = INITIAL_POWER_STATE;
   const onPower = (event: PowerEvent) => {
@@ -220,6 +233,7 @@ export async function startTrayApp(deps: TrayAppDeps): Promise<TrayApp> {
         for (const off of [...unsubscribe, ...powerListeners]) off();
         updates?.stop();
         unregisterIpc();
+        unregisterTokenIpc();
         if (!page.isDevServer) protocol.unhandle(APP_SCHEME);
         tray.destroy();
         window.destroy();

@@ -1,6 +1,7 @@
 /** What every view needs: the store to read and the typed API to call, provided once at the root. */
 
 import type { ApiClient } from '@shared/api-client';
+import type { SourceTokensBridge } from '@shared/bridge-types';
 import { createContext, useContext, useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import type { DashboardState, DashboardStore } from './store';
@@ -8,6 +9,8 @@ import type { DashboardState, DashboardStore } from './store';
 export interface Dashboard {
   store: DashboardStore;
   api: ApiClient;
+  /** The tray app's keychain (window.nightshift.sourceTokens); absent in the headless dashboard. */
+  sourceTokens?: SourceTokensBridge | undefined;
 }
 
 export const DashboardContext = createContext<Dashboard | null>(null);

@@ -35,7 +35,7 @@ void loadInitial(store, bridge);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <DashboardContext.Provider value={{ store, api: apiOver(bridge) }}>
+    <DashboardContext.Provider value={{ store, api: apiOver(bridge), sourceTokens: window.nightshift?.sourceTokens }}>
       <App />
     </DashboardContext.Provider>
   </StrictMode>,

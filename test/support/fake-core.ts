@@ -178,6 +178,9 @@ export function createFakeCore(initial: { daemons?: DaemonSnapshot[]; ticks?: Ti
     state,
     calls,
     emit,
+    sourceCredentialsChanged(daemon) {
+      calls.push(`sourceCredentialsChanged:${daemon}`);
+    },
     on(event, listener) {
       const set = listeners.get(event) ?? new Set();
       listeners.set(event, set);

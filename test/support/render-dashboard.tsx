@@ -4,6 +4,7 @@
  * replies as the page would see them.
  */
 
+import type { SourceTokensBridge } from '@shared/bridge-types';
 import type { EventName } from '@shared/contract';
 import type { DaemonSnapshot } from '@shared/snapshot';
 import { render } from '@testing-library/react';
@@ -21,12 +22,23 @@ export function bridgeTo(core: FakeCore): Bridge {
   } as Bridge;
 }
 
-export async function renderDashboard(ui: ReactNode, daemons?: DaemonSnapshot[]) {
+export interface RenderOptions {
+  /** The tray app's keychain bridge (window.nightshift.sourceTokens). */
+  sourceTokens?: SourceTokensBridge;
+  /** The headless dashboard rather than the tray app's window. */
+  headless?: boolean;
+}
+
+export async function renderDashboard(ui: ReactNode, daemons?: DaemonSnapshot[], options: RenderOptions = {}) {
   const core = createFakeCore(daemons ? { daemons } : {});
-  const store = createDashboardStore();
+  const store = createDashboardStore({ headless: options.headless ?? false });
   const bridge = bridgeTo(core);
   connectStore(store, bridge);
   await loadInitial(store, bridge);
-  const result = render(<DashboardContext.Provider value={{ store, api: apiOver(bridge) }}>{ui}</DashboardContext.Provider>);
+  const result = render(
+    <DashboardContext.Provider value={{ store, api: apiOver(bridge), sourceTokens: options.sourceTokens }}>
+      {ui}
+    </DashboardContext.Provider>,
+  );
   return { ...result, core, store };
 }

@@ -213,6 +213,25 @@ export class DaemonLoop {
   }
 
   /**
+   * The source's credentials changed (a token set or cleared in the tray
+   * app's keychain; it is read at each request): a loop stopped as
+   * unauthorized tries again now, and push reconnects so that it presents the
+   * new token. Unlike wake, a paused daemon stays paused.
+   */
+  credentialsChanged(): void {
+    const wasUnauthorized = this.unauthorized !== null;
+    this.unauthorized = null;
+    this.ctx.log('info', 'source credentials changed');
+    if (this.running) {
+      this.disconnectSource();
+      this.connectSource();
+      if (wasUnauthorized) this.errors.reset();
+      if (!this.paused) this.schedule(0);
+    }
+    this.options.onChange();
+  }
+
+  /**
    * Stops the loop and asks every agent to stop; their sessions stay
    * resumable. With `keepAgents` (the database failed, so their outcome could
    * not be recorded) the agents run on, to be adopted by the next start.

@@ -2,6 +2,7 @@ import type { AppSettings, DaemonTuning } from '@shared/settings';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useAction, useDashboard, useDashboardState } from '../context';
 import { type TuningField, type TuningForm, tuningForm, validateTuning } from '../logic/settings-form';
+import { SourceTokensForm } from './SourceTokensForm';
 import { FieldError } from './TasksView';
 
 /** `trayOnly`: applied by the tray app alone; the headless dashboard hides them. */
@@ -33,6 +34,7 @@ export function SettingsView() {
     <section aria-labelledby="settings-title">
       <h2 id="settings-title">Settings</h2>
       <AppSettingsForm app={settings.app} />
+      <SourceTokensForm />
       {settings.daemons.length === 0 && (
         <p className="empty">No daemons configured: per-daemon tuning appears here once you add one.</p>
       )}
