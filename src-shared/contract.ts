@@ -18,6 +18,7 @@ import type { DaemonSnapshot, Snapshot } from './snapshot';
 import type { LocalTask } from './task';
 import { TASK_STATUSES } from './task';
 import type { TickRecord } from './ticks';
+import { CAP_BELOW_BASE, capAtLeastBase, tuningFields } from './tuning';
 
 // ---------------------------------------------------------------- argument shapes
 
@@ -34,15 +35,12 @@ export const appSettingsPatchSchema = z.strictObject({
 export const daemonTuningPatchSchema = z
   .strictObject({
     name: daemonName,
-    pollIntervalMs: z.number().int().min(100).max(3_600_000).optional(),
-    maxIdleBackoffMs: z.number().int().min(100).max(86_400_000).optional(),
-    maxConcurrent: z.number().int().min(1).max(64).optional(),
-    jitter: z.boolean().optional(),
+    pollIntervalMs: tuningFields.pollIntervalMs.optional(),
+    maxIdleBackoffMs: tuningFields.maxIdleBackoffMs.optional(),
+    maxConcurrent: tuningFields.maxConcurrent.optional(),
+    jitter: tuningFields.jitter.optional(),
   })
-  .refine((d) => d.pollIntervalMs === undefined || d.maxIdleBackoffMs === undefined || d.maxIdleBackoffMs >= d.pollIntervalMs, {
-    message: 'must be at least pollIntervalMs',
-    path: ['maxIdleBackoffMs'],
-  });
+  .refine(capAtLeastBase, CAP_BELOW_BASE);
 
 /**
  * SQLite stores text as UTF-8, where a lone UTF-16 surrogate cannot exist: it

@@ -4,6 +4,7 @@
  * every wrong key, so that nothing starts half-configured.
  */
 
+import { CAP_BELOW_BASE, capAtLeastBase, tuningFields } from '@shared/tuning';
 import { formatIssues } from '@shared/zod-issues';
 import { z } from 'zod';
 import { ValidationError } from './errors';
@@ -157,16 +158,13 @@ export const daemonConfigSchema = z
     name,
     source: sourceConfigSchema,
     runtime: runtimeConfigSchema,
-    maxConcurrent: z.number().int().min(1).max(64).default(1),
-    pollIntervalMs: z.number().int().min(100).default(DEFAULT_POLL_INTERVAL_MS),
-    maxIdleBackoffMs: z.number().int().min(100).default(DEFAULT_MAX_IDLE_BACKOFF_MS),
-    jitter: z.boolean().default(true),
+    maxConcurrent: tuningFields.maxConcurrent.default(1),
+    pollIntervalMs: tuningFields.pollIntervalMs.default(DEFAULT_POLL_INTERVAL_MS),
+    maxIdleBackoffMs: tuningFields.maxIdleBackoffMs.default(DEFAULT_MAX_IDLE_BACKOFF_MS),
+    jitter: tuningFields.jitter.default(true),
     paused: z.boolean().default(false),
   })
-  .refine((d) => d.maxIdleBackoffMs >= d.pollIntervalMs, {
-    message: 'must be at least pollIntervalMs',
-    path: ['maxIdleBackoffMs'],
-  });
+  .refine(capAtLeastBase, CAP_BELOW_BASE);
 
 export const configSchema = z
   .strictObject({

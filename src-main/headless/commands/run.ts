@@ -6,6 +6,7 @@
  * gracefully: agents get SIGTERM and a grace period, their sessions stay
  * resumable for the next start, and the process exits 0.
  */
+import { TUNING_LIMITS } from '@shared/tuning';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { LogLevel } from '../../core/log';
 
@@ -41,7 +42,11 @@ export function registerRunCommand(program: Command): void {
       'without --config: one daemon on the local queue running this command (quote-aware, no shell)',
       collect,
     )
-    .option('--max-concurrent <n>', 'with --agent: agents at once (default 1)', positiveInt('--max-concurrent', 64))
+    .option(
+      '--max-concurrent <n>',
+      'with --agent: agents at once (default 1)',
+      positiveInt('--max-concurrent', TUNING_LIMITS.maxConcurrent.max),
+    )
     .option('--dashboard', 'also serve the dashboard on 127.0.0.1 (prints its URL with the access token)')
     .option(
       '--port <n>',
