@@ -17,6 +17,14 @@ import { TUNING_KEYS } from './settings';
 import type { DaemonSnapshot, Snapshot } from './snapshot';
 import type { LocalTask } from './task';
 import { TASK_STATUSES } from './task';
+import {
+  BLANK_PROMPT_MESSAGE,
+  EMPTY_PROMPT_MESSAGE,
+  LONE_SURROGATE,
+  LONE_SURROGATE_MESSAGE,
+  TASK_TEXT_LIMITS as MAX,
+  QUEUE_FILTER_MAX,
+} from './task-text';
 import type { TickRecord } from './ticks';
 import { CAP_BELOW_BASE, capAtLeastBase, tuningFields } from './tuning';
 
@@ -42,26 +50,20 @@ export const daemonTuningPatchSchema = z
   })
   .refine(capAtLeastBase, CAP_BELOW_BASE);
 
-/**
- * SQLite stores text as UTF-8, where a lone UTF-16 surrogate cannot exist: it
- * would be saved as U+FFFD and read back changed. Refuse it at the boundary
- * (found by test/reliability/fuzz).
- */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const unicodeText = (schema: z.ZodString) =>
-  schema.refine((s) => !LONE_SURROGATE.test(s), 'contains a lone UTF-16 surrogate (not valid Unicode)');
+/** Refuses a lone surrogate (task-text.ts says why). */
+const unicodeText = (schema: z.ZodString) => schema.refine((s) => !LONE_SURROGATE.test(s), LONE_SURROGATE_MESSAGE);
 
-/** Task text is user data: bounded, but any (well-formed) Unicode is fine. */
+/** Task text is user data: bounded, but any (well-formed) Unicode is fine. Limits and the zod-free twin: task-text.ts. */
 export const addTaskSchema = z.strictObject({
-  prompt: unicodeText(z.string().min(1, 'must not be empty').max(1_000_000)).refine(
+  prompt: unicodeText(z.string().min(1, EMPTY_PROMPT_MESSAGE).max(MAX.prompt)).refine(
     (s) => s.trim() !== '',
-    'must not be blank (only whitespace)',
+    BLANK_PROMPT_MESSAGE,
   ),
-  title: unicodeText(z.string().min(1).max(500)).optional(),
-  cwd: unicodeText(z.string().min(1).max(4096)).optional(),
-  repository: unicodeText(z.string().min(1).max(4096)).optional(),
-  runtime: unicodeText(z.string().min(1).max(64)).optional(),
-  queue: unicodeText(z.string().min(1).max(64)).optional(),
+  title: unicodeText(z.string().min(1).max(MAX.title)).optional(),
+  cwd: unicodeText(z.string().min(1).max(MAX.cwd)).optional(),
+  repository: unicodeText(z.string().min(1).max(MAX.repository)).optional(),
+  runtime: unicodeText(z.string().min(1).max(MAX.runtime)).optional(),
+  queue: unicodeText(z.string().min(1).max(MAX.queue)).optional(),
 });
 
 // ---------------------------------------------------------------- the table
@@ -104,7 +106,7 @@ export const requests = {
   getSessionSpans: request<SessionSpan[]>()(z.strictObject({ daemon: daemonName.optional(), since: z.number().int().min(0) })),
   listTasks: request<LocalTask[]>()(
     z.strictObject({
-      queue: z.string().min(1).max(64).optional(),
+      queue: z.string().min(1).max(QUEUE_FILTER_MAX).optional(),
       status: z.array(z.enum(TASK_STATUSES)).max(TASK_STATUSES.length).optional(),
       limit: z.number().int().min(1).max(10_000).optional(),
     }),

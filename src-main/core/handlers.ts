@@ -3,13 +3,11 @@
  * already validated by dispatchRequest; these functions only check what a
  * schema cannot (does the daemon exist, is the task in a state that allows it).
  */
-import { stat } from 'node:fs/promises';
-import type { TaskStatus } from '@shared/task';
-import { type LocalTask, PROMPT_PREVIEW_CHARS } from '@shared/task';
+import type { LocalTask, TaskStatus } from '@shared/task';
 import { ApiError, type ApiHandlers } from '../api/dispatch';
+import { addLocalTask, listLocalTasks, TaskRefusedError } from './local-tasks';
 import { sessionSpans } from './session-spans';
 import type { Supervisor } from './supervisor';
-import { refuseUnroutable, whyNoDaemonTakes } from './task-routing';
 
 export function createHandlers(sup: Supervisor): ApiHandlers {
   const daemon = (name: string) => {
@@ -23,10 +21,6 @@ export function createHandlers(sup: Supervisor): ApiHandlers {
     if (!task) throw new ApiError('not_found', `no task "${id}" in the local queue`);
     if (!sup.queue.move(id, from, to)) throw new ApiError('conflict', `cannot ${verb} task "${id}": it is ${task.status}`);
     return sup.queue.require(id);
-  };
-  const defaultQueue = () => {
-    for (const { config } of sup.daemons.values()) if (config.source.kind === 'local') return config.source.queue;
-    return 'default';
   };
 
   return {
@@ -60,27 +54,19 @@ export function createHandlers(sup: Supervisor): ApiHandlers {
       if (name) daemon(name);
       return sessionSpans(sup.sessions.listActiveSince(since, name), (id) => sup.sessions.events(id), since);
     },
-    listTasks: (filter) => {
-      const tasks = sup.queue.list(filter, { promptChars: PROMPT_PREVIEW_CHARS }).map(withPromptPreview);
-      const targets = sup.routeTargets();
-      if (targets.length === 0) return tasks;
-      for (const task of tasks) if (task.status === 'todo') task.blocked = whyNoDaemonTakes(task, targets);
-      return tasks;
-    },
+    listTasks: (filter) => listLocalTasks(sup.queue, sup.routeTargets(), filter),
     getTask: ({ id }) => {
       const task = sup.queue.get(id);
       if (!task) throw new ApiError('not_found', `no task "${id}"`);
       return task;
     },
     addTask: async (input) => {
-      const queue = input.queue ?? defaultQueue();
-      const refusal = refuseUnroutable({ queue, runtime: input.runtime }, sup.routeTargets());
-      if (refusal) throw new ApiError('bad_request', refusal);
-      if (input.cwd) {
-        const info = await stat(input.cwd).catch(() => null);
-        if (!info?.isDirectory()) throw new ApiError('bad_request', `cwd: "${input.cwd}" is not a directory on this machine`);
+      try {
+        return await addLocalTask(sup.queue, sup.routeTargets(), input);
+      } catch (err) {
+        if (err instanceof TaskRefusedError) throw new ApiError('bad_request', err.message);
+        throw err;
       }
-      return sup.queue.add({ ...input, queue });
     },
     cancelTask: ({ id }) => moveTask(id, ['todo', 'in_progress', 'in_review'], 'cancelled', 'cancel'),
     approveTask: ({ id }) => moveTask(id, ['in_review'], 'done', 'approve'),
@@ -108,13 +94,4 @@ export function createHandlers(sup: Supervisor): ApiHandlers {
       return settings;
     },
   };
-}
-
-/** A list entry carries the first PROMPT_PREVIEW_CHARS of the task text, and says when it was cut. */
-function withPromptPreview(task: LocalTask): LocalTask {
-  if (task.prompt.length <= PROMPT_PREVIEW_CHARS) return task;
-  // Never cut a surrogate pair in half: the preview stays valid text.
-  const code = task.prompt.charCodeAt(PROMPT_PREVIEW_CHARS - 1);
-  const end = code >= 0xd800 && code <= 0xdbff ? PROMPT_PREVIEW_CHARS - 1 : PROMPT_PREVIEW_CHARS;
-  return { ...task, prompt: task.prompt.slice(0, end), promptTruncated: true };
 }

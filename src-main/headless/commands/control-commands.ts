@@ -4,6 +4,7 @@
  * (see instance-access.ts for how it reaches the core).
  */
 
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ApiClient } from '@shared/api-client';
 import type { LocalTask, TaskStatus } from '@shared/task';
@@ -12,6 +13,7 @@ import { CliError, EXIT_USAGE } from './cli-error';
 import { formatSessions, formatSessionTimelines, formatTasks, formatTicks, outputWidth } from './format';
 import type { AccessOptions } from './instance-access';
 import { sessionJson, taskJson } from './json-output';
+import type { TaskQueueAccess } from './offline-queue';
 import { formatSnapshot } from './status-format';
 
 interface Output {
@@ -47,6 +49,39 @@ async function withApi<T>(
   } finally {
     await access.close();
   }
+}
+
+/**
+ * `task add` and `tasks`: through a running instance, else on the queue table
+ * alone (offline-queue.ts), which loads neither the core nor the control
+ * client. A data dir with no control socket has no instance: the client is
+ * not even loaded then (on Windows the pipe cannot be seen, so it connects).
+ */
+async function withQueue<T>(
+  dataDirOption: string | undefined,
+  fn: (queue: TaskQueueAccess) => Promise<T>,
+  options: { create?: boolean } = {},
+): Promise<T> {
+  const [{ resolveDataDir }, { controlSocketPath }] = await Promise.all([
+    import('../data-dir'),
+    import('../control/socket-path'),
+  ]);
+  const dataDir = resolveDataDir(dataDirOption);
+  const maybeLive = process.platform === 'win32' || existsSync(controlSocketPath(dataDir));
+  if (!maybeLive) {
+    const { openOfflineQueue } = await import('./offline-queue');
+    const queue = await openOfflineQueue(dataDir, options);
+    // null: the lock is held, so an instance is starting: the full path connects to it (or says why not).
+    if (queue) {
+      try {
+        stdio.err(`(no nightshift instance running on ${dataDir}; working on its database directly)`);
+        return await fn(queue);
+      } finally {
+        queue.close();
+      }
+    }
+  }
+  return withApi(dataDirOption, 'database', fn, options);
 }
 
 /** No instance answered: the offline path (core over the database), loaded only now. */
@@ -101,9 +136,8 @@ export function registerControlCommands(program: Command): void {
     .action(
       async (promptArg: string, opts: { title?: string; cwd?: string; queue?: string; runtime?: string; dataDir?: string }) => {
         const prompt = promptArg === '-' ? await readStdin() : promptArg;
-        const added = await withApi(
+        const added = await withQueue(
           opts.dataDir,
-          'database',
           (api) =>
             api.addTask({
               prompt,
@@ -128,7 +162,7 @@ export function registerControlCommands(program: Command): void {
     .option('--queue <queue>', 'only this queue')
     .option(...dataDirOption)
     .action(async (opts: { json?: boolean; status?: TaskStatus; queue?: string; dataDir?: string }) => {
-      const tasks = await withApi(opts.dataDir, 'database', (api) =>
+      const tasks = await withQueue(opts.dataDir, (api) =>
         api.listTasks({ status: opts.status ? [opts.status] : undefined, queue: opts.queue }),
       );
       stdio.out(opts.json ? JSON.stringify(tasks.map(taskJson), null, 2) : formatTasks(tasks, { width: outputWidth() }));

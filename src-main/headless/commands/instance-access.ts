@@ -21,12 +21,9 @@ import { acquireInstanceLock, InstanceLockedError } from '../../core/store/insta
 import { ensurePrivateDataDir } from '../data-dir';
 import { CliError } from './cli-error';
 import { connectToInstance } from './instance-connect';
+import { OFFLINE_LOCK_WAIT_MS, RUN_CONFIG_FILE_NAME } from './offline-queue';
 
-/** The config the last `run` used, so offline commands see the same daemons. */
-export const RUN_CONFIG_FILE_NAME = 'run-config.json';
-
-/** How long an offline command waits for the lock (another offline command, or an instance starting). */
-const OFFLINE_LOCK_WAIT_MS = 3_000;
+export { RUN_CONFIG_FILE_NAME };
 
 export interface InstanceAccess {
   api: ApiClient;

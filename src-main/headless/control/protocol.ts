@@ -4,10 +4,11 @@
  * line. `name`/`args` are the contract's (api/contract.ts), so the socket is
  * just another transport in front of dispatchRequest.
  */
-import { createHash } from 'node:crypto';
-import { join, resolve } from 'node:path';
 import { ERROR_CODES } from '@shared/envelope';
 import { z } from 'zod';
+
+// Where the socket is lives apart (no zod), for the CLI's offline path; re-exported for the rest.
+export { controlSocketPath, SOCKET_FILE_NAME } from './socket-path';
 
 /**
  * Longest accepted line. A task prompt may be 1,000,000 characters (contract)
@@ -15,11 +16,6 @@ import { z } from 'zod';
  * still bounds what a misbehaving peer can make us buffer.
  */
 export const MAX_LINE_BYTES = 8 * 1024 * 1024;
-
-export const SOCKET_FILE_NAME = 'control.sock';
-
-/** Unix socket paths must fit sockaddr_un.sun_path (104 bytes on macOS, 108 on Linux, NUL included). */
-const MAX_UNIX_SOCKET_PATH = 103;
 
 const requestId = z.union([z.string().min(1).max(100), z.number().int().safe()]);
 
@@ -48,25 +44,6 @@ export const authRefusalSchema = z.strictObject({
 /** The first line every client sends. */
 export function authLine(secret: string): string {
   return `${JSON.stringify({ auth: secret })}\n`;
-}
-
-/**
- * The socket for a data dir: `control.sock` inside it on Unix; on Windows a
- * named pipe (pipes live in their own namespace) named after a hash of the
- * data dir path, so each data dir gets its own.
- */
-export function controlSocketPath(dataDir: string, platform: NodeJS.Platform = process.platform): string {
-  if (platform === 'win32') {
-    const digest = createHash('sha256').update(resolve(dataDir).toLowerCase()).digest('hex').slice(0, 24);
-    return `\\\\.\\pipe\\nightshift-${digest}`;
-  }
-  const path = join(dataDir, SOCKET_FILE_NAME);
-  if (Buffer.byteLength(path) > MAX_UNIX_SOCKET_PATH) {
-    throw new Error(
-      `control socket path ${path} is ${Buffer.byteLength(path)} bytes, over the ${MAX_UNIX_SOCKET_PATH}-byte limit of unix sockets; choose a shorter --data-dir`,
-    );
-  }
-  return path;
 }
 
 /**
