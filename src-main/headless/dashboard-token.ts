@@ -2,9 +2,11 @@
  * The dashboard's access token lives as long as the data dir, not one run:
  * `dashboard.token` (0600) beside the control socket, created on the first
  * `run --dashboard`, kept across restarts so an open dashboard reconnects by
- * itself, replaced by `nightshift dashboard --new-token`.
+ * itself, replaced by `nightshift dashboard --new-token`, which a running
+ * instance honours at once (watchDashboardToken).
  */
 import { randomBytes } from 'node:crypto';
+import { watch } from 'node:fs';
 import { chmod, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -41,4 +43,41 @@ export async function writeNewDashboardToken(dataDir: string): Promise<string> {
   if (process.platform !== 'win32') await chmod(tmp, 0o600);
   await rename(tmp, path);
   return token;
+}
+
+/**
+ * Calls `onChange` with the new token whenever `dashboard.token` is replaced
+ * (`nightshift dashboard --new-token` renames a new file into place), so a
+ * running instance honours it at once. Watches the directory, not the file:
+ * a rename swaps the file's inode, which a watch on the file would lose.
+ * Returns the function that stops watching.
+ */
+export function watchDashboardToken(
+  dataDir: string,
+  current: string,
+  onChange: (token: string) => void,
+  onError: (err: unknown) => void,
+): () => void {
+  let known = current;
+  let reading: Promise<void> = Promise.resolve();
+  const recheck = () => {
+    // One read at a time, in order: a burst of events ends on the file's last state.
+    reading = reading.then(async () => {
+      try {
+        const token = await readDashboardToken(dataDir);
+        if (token !== null && token !== known) {
+          known = token;
+          onChange(token);
+        }
+      } catch (err) {
+        onError(err);
+      }
+    });
+  };
+  const watcher = watch(dataDir, { persistent: false }, (_event, filename) => {
+    // Some platforms give no file name: then any change is worth a look.
+    if (filename === null || filename === DASHBOARD_TOKEN_FILE_NAME) recheck();
+  });
+  watcher.on('error', onError);
+  return () => watcher.close();
 }

@@ -1,8 +1,8 @@
 /**
  * `nightshift dashboard [--new-token]`: the dashboard's address for this data
  * dir, and rotating its token. The token outlives runs (dashboard-token.ts);
- * rotating it locks out every browser holding the old one from the next
- * `nightshift run` on.
+ * rotating it locks out every browser holding the old one at once: a running
+ * instance watches the token file and switches (run-dashboard.ts).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ export function registerDashboardCommand(program: Command): void {
   program
     .command('dashboard')
     .description("print the dashboard's URL (the token lives as long as the data dir); --new-token replaces the token")
-    .option('--new-token', 'write a new token: the old one stops working from the next "nightshift run"')
+    .option('--new-token', 'write a new token: the old one stops working at once (also in a running instance)')
     .option('--data-dir <dir>', 'data directory (default: $NIGHTSHIFT_HOME or the platform app data dir)')
     .action(async (opts: { newToken?: boolean; dataDir?: string }) => {
       const [
@@ -35,7 +35,7 @@ export function registerDashboardCommand(program: Command): void {
         token = await writeNewDashboardToken(dataDir);
         process.stderr.write(`new dashboard token written to ${dashboardTokenPath(dataDir)}\n`);
         if ((await readControlSecret(dataDir)) !== null) {
-          process.stderr.write('a running instance keeps accepting the old token until it restarts\n');
+          process.stderr.write('the running instance switches to it now: dashboards open with the old token are disconnected\n');
         }
       } else {
         token = await readDashboardToken(dataDir);

@@ -10,8 +10,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import type { NightshiftCore } from '../../core/core-api';
+import { errorMessage } from '../../core/errors';
 import type { Logger } from '../../core/log';
-import { loadOrCreateDashboardToken } from '../dashboard-token';
+import { dashboardTokenPath, loadOrCreateDashboardToken, watchDashboardToken } from '../dashboard-token';
 import { CliError } from './cli-error';
 
 const SCOPE = 'cli';
@@ -56,7 +57,8 @@ export async function chooseDashboardPort(dataDir: string, requested: number | u
 }
 
 export interface RunningDashboard {
-  url: string;
+  /** With the current token (it changes when the token file is replaced). */
+  readonly url: string;
   close(): Promise<void>;
 }
 
@@ -81,7 +83,29 @@ export async function startRunDashboard(
     throw portError(port, err);
   }
   await writeFile(join(dataDir, DASHBOARD_PORT_FILE_NAME), `${server.port}\n`, { mode: 0o600 });
-  return server;
+  // `nightshift dashboard --new-token` takes effect now, not at the next run: the old token is refused, its dashboards cut.
+  const stopWatching = watchDashboardToken(
+    dataDir,
+    token,
+    (next) => {
+      const closed = server.setToken(next);
+      logger.log(
+        'info',
+        SCOPE,
+        `dashboard token replaced: the old one is refused from now on (${closed} open dashboard${closed === 1 ? '' : 's'} disconnected); "nightshift dashboard" prints the new URL`,
+      );
+    },
+    (err) => logger.log('warn', SCOPE, `watching ${dashboardTokenPath(dataDir)}: ${errorMessage(err)}`),
+  );
+  return {
+    get url() {
+      return server.url;
+    },
+    async close() {
+      stopWatching();
+      await server.close();
+    },
+  };
 }
 
 /** The checkout or installed package this file runs from (out/main/cli.js or src-main/headless/commands). */

@@ -1,7 +1,9 @@
 /**
  * The headless dashboard: the built renderer over HTTP plus a WebSocket that
  * speaks the same contract as Electron IPC, on 127.0.0.1 only, behind a
- * per-run token. `nightshift run --dashboard` starts it and prints `url`.
+ * token. `nightshift run --dashboard` starts it and prints `url`; the token
+ * can be replaced while it runs (`setToken`, on `nightshift dashboard
+ * --new-token`).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -35,19 +37,29 @@ export interface DashboardServerOptions {
 }
 
 export interface DashboardServer {
-  /** http://127.0.0.1:<port>/?token=<token> — what the CLI prints. */
-  url: string;
-  port: number;
-  token: string;
+  /** http://127.0.0.1:<port>/?token=<token> — what the CLI prints (the current token). */
+  readonly url: string;
+  readonly port: number;
+  readonly token: string;
+  /**
+   * Accepts only `next` from now on: the old token is refused on every HTTP
+   * request (query or cookie) and WebSocket upgrade, and every open WebSocket
+   * (all of them came in with the old token) is closed with
+   * {@link TOKEN_REPLACED_CLOSE_CODE}. Returns how many were closed.
+   */
+  setToken(next: string): number;
   close(): Promise<void>;
 }
+
+/** WebSocket close code (application range) telling a dashboard its token was replaced: reconnecting with it is futile. */
+export const TOKEN_REPLACED_CLOSE_CODE = 4001;
 
 const HOST = '127.0.0.1';
 const SCOPE = 'dashboard';
 
 export async function startDashboardServer(options: DashboardServerOptions): Promise<DashboardServer> {
   const { core, rendererDir } = options;
-  const token = options.token ?? generateToken();
+  let token = options.token ?? generateToken();
   const logger = options.logger ?? silentLogger;
   let port = 0;
 
@@ -112,9 +124,24 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
 
   let closing: Promise<void> | null = null;
   return {
-    url: `http://${HOST}:${port}/?token=${token}`,
+    get url() {
+      return `http://${HOST}:${port}/?token=${token}`;
+    },
     port,
-    token,
+    get token() {
+      return token;
+    },
+    setToken(next) {
+      if (next === token) return 0;
+      token = next;
+      const clients = [...wss.clients];
+      for (const ws of clients) {
+        // Not OPEN from here on, so nothing more of it is dispatched (client-messages.ts); cut it if it never answers the close.
+        ws.close(TOKEN_REPLACED_CLOSE_CODE, 'dashboard token replaced');
+        setTimeout(() => ws.terminate(), 1_000).unref();
+      }
+      return clients.length;
+    },
     close() {
       closing ??= (async () => {
         fanout.stop();
