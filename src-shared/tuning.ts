@@ -6,19 +6,14 @@
  * refuse is already refused when the config is loaded.
  */
 import { z } from 'zod';
+import { TUNING_LIMITS } from './tuning-limits';
 
 const SECOND = 1_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 
-export const TUNING_LIMITS = {
-  /** 100 ms is for demos and tests (the config warns under 1 s); an hour is the slowest base a daemon may poll at. */
-  pollIntervalMs: { min: 100, max: HOUR },
-  /** The idle cap: never below the base (see {@link capAtLeastBase}), at most a day. */
-  maxIdleBackoffMs: { min: 100, max: DAY },
-  /** Agents at once per daemon. */
-  maxConcurrent: { min: 1, max: 64 },
-} as const;
+// The numbers live apart (no zod) for the CLI, whose commands must not load zod to parse their options.
+export { TUNING_LIMITS };
 
 function human(ms: number): string {
   if (ms % DAY === 0) return `${ms / DAY} day${ms === DAY ? '' : 's'}`;

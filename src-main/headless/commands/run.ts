@@ -6,7 +6,7 @@
  * gracefully: agents get SIGTERM and a grace period, their sessions stay
  * resumable for the next start, and the process exits 0.
  */
-import { TUNING_LIMITS } from '@shared/tuning';
+import { TUNING_LIMITS } from '@shared/tuning-limits';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { LogLevel } from '../../core/log';
 
