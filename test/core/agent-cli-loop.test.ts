@@ -109,14 +109,19 @@ it('a login that fails in the run gives the task back and pauses the runtime: pr
         name: 'claude',
         source: { kind: 'local' },
         // `auth status` says logged in (an expired login looks so offline); the run says "Not logged in".
-        runtime: { kind: 'claude', binary: FAKE_CLAUDE, env: { HOME: dir, FAKE_CLI_LOG: cliLog } },
+        // The login is broken for every run (env), resumes of the parked sessions included.
+        runtime: {
+          kind: 'claude',
+          binary: FAKE_CLAUDE,
+          env: { HOME: dir, FAKE_CLI_LOG: cliLog, FAKE_CLI_MODE: 'unauthenticated' },
+        },
         maxConcurrent: 3,
         jitter: false,
       },
     ],
   });
   sup = await createSupervisor({ dataDir: join(dir, 'data'), config, clock });
-  for (let i = 0; i < 3; i++) await sup.handlers.addTask({ prompt: `task ${i} unauthenticated` });
+  for (let i = 0; i < 3; i++) await sup.handlers.addTask({ prompt: `task ${i}` });
   const runs = () => (existsSync(cliLog) ? readFileSync(cliLog, 'utf8').trim().split('\n').length : 0);
   const daemon = () => sup!.snapshot().daemons[0]!;
 

@@ -5,7 +5,8 @@
  * that a crash between the claim and the spawn is found on restart.
  */
 import type { Availability } from '../runtimes/port';
-import { type LoopContext, slotsInUse } from './context';
+import { ENVIRONMENT_RESUME_PROMPT, type LoopContext, slotsInUse } from './context';
+import { dropStaleParked, takeOverParked } from './handover';
 import { startRun } from './start-run';
 
 export interface DispatchResult {
@@ -49,6 +50,7 @@ async function fillSlots(ctx: LoopContext, slots: number): Promise<DispatchResul
   if (free <= 0) return { dispatched: 0, blockedReason: 'pool full' };
 
   const tasks = (await ctx.source.listClaimable()).filter((t) => !t.runtime || t.runtime === ctx.runtime.name);
+  await dropStaleParked(ctx, tasks);
   let dispatched = 0;
   for (const task of tasks) {
     if (free <= 0) return { dispatched, blockedReason: 'pool full' };
@@ -68,8 +70,20 @@ async function fillSlots(ctx: LoopContext, slots: number): Promise<DispatchResul
       ctx.sessions.discard(session.id);
       continue;
     }
-    const active = ctx.sessions.transition(session.id, 'claimed', { attempt: 1 });
-    await startRun(ctx, active, claim.task, claim.task.prompt, false);
+    // Given back earlier with a conversation to resume (an environment failure): continue it, in its workspace.
+    const parked = await takeOverParked(ctx, task.id);
+    if (parked) {
+      const active = ctx.sessions.transition(
+        session.id,
+        'claimed',
+        { attempt: 1, resumeToken: parked.resumeToken, workspace: parked.workspace },
+        `continues ${parked.id}: agent session ${parked.resumeToken}, same workspace`,
+      );
+      await startRun(ctx, active, claim.task, ENVIRONMENT_RESUME_PROMPT, true);
+    } else {
+      const active = ctx.sessions.transition(session.id, 'claimed', { attempt: 1 });
+      await startRun(ctx, active, claim.task, claim.task.prompt, false);
+    }
     dispatched++;
     free--;
   }

@@ -3,6 +3,8 @@
  * memory reacts, so a crash right after an exit loses nothing: the next start
  * sees `completing` (report pending) or `rate_limited` (resume time known).
  */
+
+import type { SessionRow } from '@shared/sessions';
 import type { RunningAgent } from '../pool';
 import type { AgentEvent, AgentOutcome } from '../runtimes/port';
 import type { LoopContext } from './context';
@@ -55,7 +57,9 @@ export function applyExit(ctx: LoopContext, run: RunningAgent, outcome: AgentOut
 /**
  * An environment failure is not the task's: the task goes back to its queue
  * (reported as a release, so no failure and no attempt is counted) and the
- * whole runtime pauses until a probe shows the environment works again.
+ * whole runtime pauses until a probe shows the environment works again. The
+ * session is parked (sessions/parked.ts) when the agent has a conversation
+ * to resume: the task's next run continues it in the same workspace.
  */
 function giveBack(ctx: LoopContext, sessionId: string, message: string): void {
   const before = ctx.state.runtimePause(ctx.pauseKey);
@@ -63,7 +67,7 @@ function giveBack(ctx: LoopContext, sessionId: string, message: string): void {
   ctx.sessions.transition(
     sessionId,
     'released',
-    { outcome: 'released', result: message, reported: false, pid: null },
+    { outcome: 'released', result: message, reported: false, pid: null, parked: isResumable(ctx.sessions.require(sessionId)) },
     `environment: ${message}`,
   );
   // One notification when the runtime goes down (or its reason changes), not one per failed probe.
@@ -102,4 +106,9 @@ export function applyAgentEvent(ctx: LoopContext, sessionId: string, event: Agen
     // The timeline row keeps the agent's own account of what it did ("agent_tool_call: Edit src/a.ts").
     ctx.sessions.note(sessionId, `agent_${event.kind}`, event.detail);
   }
+}
+
+/** Worth parking when given back: the agent has a conversation to resume, in a workspace of its own. */
+export function isResumable(session: SessionRow): boolean {
+  return session.resumeToken !== null && session.workspace !== null;
 }

@@ -18,6 +18,7 @@ import {
   rejectionPrompt,
   slotsInUse,
 } from './context';
+import { isResumable } from './exits';
 import { startRun } from './start-run';
 
 /** Runs `fn`, swallowing (and logging) per-item transient errors. Returns false when it failed. */
@@ -84,7 +85,13 @@ async function reapOne(ctx: LoopContext, session: SessionRow): Promise<void> {
     return;
   }
   if (ctx.holdNewWork() || slotsInUse(ctx) >= ctx.maxConcurrent()) {
-    ctx.sessions.transition(session.id, 'released', { outcome: 'released', reported: false }, 'no free slot to resume it');
+    // Parked: the task's next run resumes this conversation (sessions/parked.ts).
+    ctx.sessions.transition(
+      session.id,
+      'released',
+      { outcome: 'released', reported: false, parked: isResumable(session) },
+      'no free slot to resume it',
+    );
     return;
   }
   const resumed = ctx.sessions.transition(session.id, 'resumed', { attempt: session.attempt + 1 }, 'resuming after restart');
@@ -131,7 +138,13 @@ async function finishOne(ctx: LoopContext, session: SessionRow): Promise<void> {
       }
     }
   }
-  if (session.workspace) {
+  if (session.workspace && ctx.sessions.parked.has(session.id)) {
+    ctx.sessions.note(
+      session.id,
+      'parked',
+      `agent session ${session.resumeToken} and its workspace kept for the task's next run`,
+    );
+  } else if (session.workspace) {
     try {
       const cleaned = await ctx.workspaces.cleanup(session.workspace);
       if (cleaned.kept) ctx.sessions.note(session.id, 'workspace_kept', cleaned.kept);

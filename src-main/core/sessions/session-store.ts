@@ -8,6 +8,7 @@ import type { SessionEventRow, SessionOutcome, SessionRow, SessionState } from '
 import type { FailureView } from '@shared/snapshot';
 import type { Db } from '../store/db';
 import { StatementCache } from '../store/statements';
+import { ParkedSessions } from './parked';
 import { nextState, type SessionEvent } from './transitions';
 
 /** Fields a transition may change besides the state. */
@@ -25,7 +26,10 @@ export type SessionPatch = Partial<
     | 'attempt'
     | 'logPath'
   >
->;
+> & {
+  /** Kept for the task's next run (sessions/parked.ts). */
+  parked?: boolean;
+};
 
 export interface NewSession {
   daemon: string;
@@ -72,18 +76,22 @@ const COLUMNS: Record<keyof SessionPatch, string> = {
   cleanupPending: 'cleanup_pending',
   attempt: 'attempt',
   logPath: 'log_path',
+  parked: 'parked',
 };
 
 export class SessionStore {
   private readonly listeners = new Set<(row: SessionRow) => void>();
 
   private readonly sql: StatementCache;
+  /** Sessions given back with their agent session and workspace kept. */
+  readonly parked: ParkedSessions;
 
   constructor(
     private readonly db: Db,
     private readonly now: () => number,
   ) {
     this.sql = new StatementCache(db);
+    this.parked = new ParkedSessions(db);
   }
 
   /** Called after every committed change of a row (for the `session` event). */
@@ -244,7 +252,9 @@ export class SessionStore {
 
   /** Deletes ended sessions (and their events) older than `before`. */
   pruneEnded(before: number): number {
-    return this.sql.get(`DELETE FROM sessions WHERE state IN ('closed','failed') AND ended_at < ?`).run(before).changes;
+    // A parked session's workspace is still to be taken over or cleaned.
+    return this.sql.get(`DELETE FROM sessions WHERE state IN ('closed','failed') AND ended_at < ? AND parked = 0`).run(before)
+      .changes;
   }
 
   private insertEvent(id: string, at: number, event: string, from: SessionState | null, to: SessionState, detail: string | null) {

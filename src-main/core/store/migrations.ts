@@ -119,4 +119,8 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE runtime_pauses ADD COLUMN step INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE runtime_pauses ADD COLUMN probing INTEGER NOT NULL DEFAULT 0;
   `,
+  // A session given back with its agent session and workspace kept for the task's next run (sessions/parked.ts).
+  `
+  ALTER TABLE sessions ADD COLUMN parked INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
