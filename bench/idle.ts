@@ -14,6 +14,10 @@
  * skipped, network time is real (SkipAheadClock); the notes under the table
  * say how each row was measured.
  *
+ * Then the busy rows (bench/sources/busy-rows.ts): requests a day per busy
+ * slot, HTTP with every slot busy on a long task, without push and with SSE
+ * connected, next to the same source's idle figure. Goal: ≤ the idle figure.
+ *
  *   npm run bench:idle                  (1000 simulated / 200 source arrivals, ~2 min)
  *   npm run bench:idle -- --quick       (200 / 30 arrivals, ~20 s)
  *   npm run bench:idle -- --arrivals 500 --source-arrivals 100
@@ -22,9 +26,11 @@ import { FakeClock } from '../src-main/core/clock';
 import type { LoopTuning } from '../src-main/core/loop/daemon-loop';
 import { LocalTaskSource } from '../src-main/core/sources/local';
 import { LocalTaskQueue } from '../src-main/core/sources/local-queue';
+import { type BusyRow, measureBusyRow } from './sources/busy-rows';
 import { measureHttpRow } from './sources/http-rows';
 import { measurePostgresRow } from './sources/postgres-row';
 import type { SourceRow } from './sources/source-row';
+import { reportTarget } from './support/bench-results';
 import { percentile, pollOnly, printTable, seededRandom, simulatedDaemon } from './support/simulated-daemon';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -38,6 +44,7 @@ function flag(name: string, fallback: number): number {
 const arrivals = flag('--arrivals', quick ? 200 : 1000);
 const sourceArrivals = flag('--source-arrivals', quick ? 30 : 200);
 const longPollWindowMs = quick ? 3_000 : 10_000;
+const BUSY_SLOTS = 2;
 
 interface Mode {
   name: string;
@@ -168,6 +175,38 @@ async function main(): Promise<void> {
   console.log(notes.map((n) => `- ${n}`).join('\n'));
   console.log(
     `\n(simulated rows ${simulatedS.toFixed(1)} s, source rows ${((performance.now() - started) / 1000 - simulatedS).toFixed(1)} s of wall time)`,
+  );
+  const busyStarted = performance.now();
+  const busy = [await measureBusyRow('plain', BUSY_SLOTS), await measureBusyRow('sse', BUSY_SLOTS)];
+  printBusyRows(busy, [results.get('HTTP plain poll')!.requestsPerDay, results.get('HTTP SSE')!.requestsPerDay]);
+  console.log(`\n(busy rows ${((performance.now() - busyStarted) / 1000).toFixed(1)} s of wall time)`);
+}
+
+/** The busy rows next to the same source's idle figure from the table above, and one target each. */
+function printBusyRows(busy: BusyRow[], idle: number[]): void {
+  const rows = busy.map((row, i) => {
+    const endpoints = Object.entries(row.byEndpoint).map(([endpoint, n]) => `${endpoint} ${n}`);
+    const vsIdle = idle[i] === 0 ? '–' : `${(row.requestsPerSlotPerDay / idle[i]!).toFixed(2)}×`;
+    return [row.name, idle[i]!, row.requestsPerSlotPerDay, vsIdle, endpoints.join(', ') || 'none'];
+  });
+  printTable(
+    `Busy: requests a day per busy slot (${BUSY_SLOTS} slots busy all day on long tasks), next to the idle figure`,
+    ['source', 'idle requests/day', 'busy requests/day per slot', 'vs idle', 'requests of the busy day, all slots'],
+    rows,
+  );
+  console.log(
+    [
+      '- The real HTTP source and loop against the fixture server (no lease granted, so no heartbeats), a simulated day after a simulated hour, an agent that runs until stopped. No listing while no slot is free.',
+      '- Without push each running task is checked (GET /api/tasks/{id}) on the idle curve, 10 s → 120 s, ±10 % jitter, reset by a status change; with SSE connected the server pushes status changes, so there is no check at all (the stream opened before the measured day).',
+    ].join('\n'),
+  );
+  busy.forEach((row, i) =>
+    reportTarget({
+      name: `busy slot requests/day, ${row.name}`,
+      target: `≤ the idle figure (${idle[i]}/day)`,
+      measured: `${row.requestsPerSlotPerDay}/day per slot (${BUSY_SLOTS} slots)`,
+      met: row.requestsPerSlotPerDay <= idle[i]!,
+    }),
   );
 }
 

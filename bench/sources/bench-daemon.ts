@@ -35,16 +35,18 @@ export function benchDaemon(
   tuning: LoopTuning,
   clock: Clock,
   random: () => number,
+  /** The agent; by default one that finishes at once. */
+  agent: AgentRuntime = instantAgent,
 ): BenchDaemon {
   const dir = mkdtempSync(join(tmpdir(), 'nightshift-bench-'));
   const db = openDatabase(join(dir, 'nightshift.db'));
   const dispatches: number[] = [];
   let ticks = 0;
   const runtime: AgentRuntime = {
-    ...instantAgent,
+    ...agent,
     start(spec) {
       dispatches.push(clock.now());
-      return instantAgent.start(spec);
+      return agent.start(spec);
     },
   };
   const loop = buildDaemonLoop(db, {

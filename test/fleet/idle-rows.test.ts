@@ -6,6 +6,7 @@
  * timer), not how fast the machine is.
  */
 import { describe, expect, it } from 'vitest';
+import { measureBusyRow } from '../../bench/sources/busy-rows';
 import { measureHttpRow } from '../../bench/sources/http-rows';
 
 describe('bench source rows', () => {
@@ -27,4 +28,15 @@ describe('bench source rows', () => {
     expect(Math.max(...row.latencies)).toBeLessThanOrEqual(133_000);
     expect(row.latencies.filter((ms) => ms > 1_000).length).toBeGreaterThanOrEqual(4);
   });
+
+  it('busy: a slot busy all day costs what idle polling does (one GET per check on the 120 s cap), nothing while SSE pushes', async () => {
+    const plain = await measureBusyRow('plain', 1);
+    // No listing while no slot is free; only the running task's checks.
+    expect(Object.keys(plain.byEndpoint)).toEqual(['get']);
+    // The idle plain row's range above (≈ 720 a day at the cap): before, a GET per 10 s tick, 8 640 a day.
+    expect(plain.requestsPerSlotPerDay).toBeGreaterThanOrEqual(650);
+    expect(plain.requestsPerSlotPerDay).toBeLessThanOrEqual(800);
+    const sse = await measureBusyRow('sse', 1);
+    expect(sse.byEndpoint).toEqual({});
+  }, 120_000);
 });
