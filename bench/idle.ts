@@ -200,14 +200,14 @@ function printBusyRows(busy: BusyRow[], idle: number[]): void {
       '- Without push each running task is checked (GET /api/tasks/{id}) on the idle curve, 10 s → 120 s, ±10 % jitter, reset by a status change; with SSE connected the server pushes status changes, so there is no check at all (the stream opened before the measured day).',
     ].join('\n'),
   );
-  busy.forEach((row, i) =>
+  busy.forEach((row, i) => {
     reportTarget({
       name: `busy slot requests/day, ${row.name}`,
       target: `≤ the idle figure (${idle[i]}/day)`,
       measured: `${row.requestsPerSlotPerDay}/day per slot (${BUSY_SLOTS} slots)`,
       met: row.requestsPerSlotPerDay <= idle[i]!,
-    }),
-  );
+    });
+  });
 }
 
 main().catch((err: unknown) => {
