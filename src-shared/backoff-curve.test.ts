@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { IdleBackoff } from '../src-main/core/backoff';
-import { idleCurveDelay, idleCurveSteps, idlePollSchedule } from './backoff-curve';
+import {
+  type CurveEvent,
+  curveMove,
+  idleCurveSteps,
+  idlePollSchedule,
+  recordedFindings,
+  stepAfter,
+  type TickFindings,
+  tickDelayReason,
+} from './backoff-curve';
 
 describe('idle curve', () => {
   it('is the documented 10 → 15 → 22.5 → 33.75 → 50.6 → 75.9 → 113.9 → 120 s sequence', () => {
@@ -11,14 +19,6 @@ describe('idle curve', () => {
 
   it('is a single step when the cap equals the base', () => {
     expect(idleCurveSteps(5_000, 5_000)).toEqual([5_000]);
-  });
-
-  it('is the curve the loop schedules with: step k of IdleBackoff waits idleCurveDelay(k)', () => {
-    const loop = new IdleBackoff(7_000, 90_000);
-    for (let k = 0; k < 12; k++) {
-      expect(loop.currentMs).toBe(idleCurveDelay(7_000, 90_000, k));
-      loop.bump();
-    }
   });
 });
 
@@ -47,5 +47,44 @@ describe('idle poll schedule (the what-if of a polling daemon)', () => {
 
   it('is empty for an empty span', () => {
     expect(idlePollSchedule(10, 5, 1_000, 2_000)).toEqual([]);
+  });
+});
+
+const looked: TickFindings = { saturated: false, paused: false, dispatched: 0, runsChanged: false, byWake: false };
+
+describe('the rules that move a daemon on the curve', () => {
+  it.each<[string, CurveEvent, string]>([
+    ['a tick that dispatched', { ...looked, dispatched: 2 }, 'reset'],
+    ['a tick in which runs came or went', { ...looked, runsChanged: true }, 'reset'],
+    ['a tick that looked and found nothing', looked, 'bump'],
+    ['a woken tick that found nothing', { ...looked, byWake: true }, 'bump'],
+    ['a tick with every slot taken', { ...looked, saturated: true, runsChanged: true }, 'hold'],
+    ['a tick that found the daemon paused', { ...looked, paused: true }, 'hold'],
+    ['a failed tick', 'tick_failed', 'hold'],
+    ['a person pressing Wake', 'woken', 'reset'],
+    ['a freed slot', 'slot_freed', 'reset'],
+  ])('%s: %s', (_what, event, move) => {
+    expect(curveMove(event)).toBe(move);
+  });
+
+  it('names why: saturated, work, wake (only for a woken tick that found nothing) or idle', () => {
+    expect(tickDelayReason({ ...looked, saturated: true, dispatched: 1 })).toBe('saturated');
+    expect(tickDelayReason({ ...looked, dispatched: 1, byWake: true })).toBe('work');
+    expect(tickDelayReason({ ...looked, byWake: true })).toBe('wake');
+    expect(tickDelayReason({ ...looked, paused: true, byWake: true })).toBe('idle');
+    expect(tickDelayReason(looked)).toBe('idle');
+  });
+
+  it('a bump climbs one step up to the cap and stays there; a reset goes to step 0; a hold stays', () => {
+    expect(stepAfter(0, 'bump', 10_000, 30_000)).toBe(1);
+    expect(stepAfter(2, 'bump', 10_000, 30_000)).toBe(3);
+    expect(stepAfter(3, 'bump', 10_000, 30_000)).toBe(3);
+    expect(stepAfter(3, 'reset', 10_000, 30_000)).toBe(0);
+    expect(stepAfter(2, 'hold', 10_000, 30_000)).toBe(2);
+  });
+
+  it('a recorded tick resets the what-if poller when it dispatched, and only then', () => {
+    expect(curveMove(recordedFindings({ dispatched: 1 }))).toBe('reset');
+    expect(curveMove(recordedFindings({ dispatched: 0 }))).toBe('bump');
   });
 });

@@ -1,9 +1,10 @@
 /**
- * How long a daemon waits between ticks: the seed's idle and error backoff,
- * kept exactly (the idle curve itself lives in src-shared/backoff-curve.ts),
- * plus jitter so that a fleet of daemons does not poll in lockstep. Pure and synchronous; the loop owns the state machine around it.
+ * How long a daemon waits between ticks: the idle backoff (its curve and the
+ * rules that move it live in src-shared/backoff-curve.ts) and the error
+ * backoff, plus jitter so that a fleet of daemons does not poll in lockstep.
+ * Pure and synchronous; the loop owns the state machine around it.
  */
-import { idleCurveDelay, isAtCap } from '@shared/backoff-curve';
+import { type CurveMove, idleCurveDelay, stepAfter } from '@shared/backoff-curve';
 import { SourceError } from './errors';
 
 export const ERROR_BACKOFF_CAP_MS = 60_000;
@@ -16,9 +17,9 @@ export const IDLE_JITTER_SPREAD = 0.1;
 export type Random = () => number;
 
 /**
- * Idle backoff: a position on the shared idle curve (src-shared/backoff-curve),
- * one step up after each tick that did no work, back to step 0 on reset. The
- * dashboard draws the same curve from the same function.
+ * Idle backoff: a position on the shared idle curve, moved by the shared
+ * rules (src-shared/backoff-curve.ts decides which event resets, bumps or
+ * holds it). The dashboard draws the same curve from the same functions.
  */
 export class IdleBackoff {
   private step = 0;
@@ -37,12 +38,17 @@ export class IdleBackoff {
     return this.step;
   }
 
+  /** Applies a move decided by `curveMove` (src-shared/backoff-curve.ts). */
+  apply(move: CurveMove): void {
+    this.step = stepAfter(this.step, move, this.baseMs, this.capMs);
+  }
+
   reset(): void {
-    this.step = 0;
+    this.apply('reset');
   }
 
   bump(): void {
-    if (!isAtCap(this.baseMs, this.capMs, this.step)) this.step++;
+    this.apply('bump');
   }
 
   /** New tuning takes effect at once: the same step on the new curve (so at most the new cap). */

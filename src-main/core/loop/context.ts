@@ -11,8 +11,9 @@ import type { RuntimePool } from '../pool';
 import type { AgentRuntime } from '../runtimes/port';
 import type { SessionStore } from '../sessions/session-store';
 import type { TaskSource } from '../sources/port';
-import type { ProbeBackoff, StateStore } from '../store/state-store';
+import { DEFAULT_PROBE_BACKOFF, type ProbeBackoff, type StateStore } from '../store/state-store';
 import type { WorkspacePort } from '../workspace-port';
+import type { DaemonLoopOptions } from './options';
 import type { RunningChecks } from './running-checks';
 
 export const RATE_LIMIT_RESUME_PROMPT = 'Rate limit window has reset. Continue working on the task where you left off.';
@@ -44,6 +45,28 @@ export interface LoopContext {
   holdNewWork(): boolean;
   notice(notice: Omit<Notice, 'daemon'>): void;
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
+}
+
+/** The context of one daemon's loop: its options, plus the parts and live answers the loop owns. */
+export function createLoopContext(
+  options: DaemonLoopOptions,
+  parts: Pick<LoopContext, 'pool' | 'runningChecks' | 'maxConcurrent' | 'holdNewWork'>,
+): LoopContext {
+  return {
+    daemon: options.name,
+    pauseKey: runtimePauseKey(options.runtime.name, options.name),
+    source: options.source,
+    runtime: options.runtime,
+    sessions: options.sessions,
+    state: options.state,
+    workspaces: options.workspaces,
+    clock: options.clock,
+    logger: options.logger,
+    probeBackoff: options.probeBackoff ?? DEFAULT_PROBE_BACKOFF,
+    ...parts,
+    notice: (n) => options.onNotice({ ...n, daemon: options.name }),
+    log: (level, message) => options.logger.log(level, `loop[${options.name}]`, message),
+  };
 }
 
 /**

@@ -236,3 +236,22 @@ function firstLine(text: string): string {
       ?.trim() ?? '';
   return line.length > 200 ? `${line.slice(0, 199)}…` : line;
 }
+
+/**
+ * Every phase before dispatch, in order: kill cancelled → reap orphans →
+ * finish completing sessions → watch reviews → resume rate-limited sessions,
+ * then finish again (reviews approved or cancelled just now finish in the
+ * same tick). Returns the reports still unacknowledged and whether runs came
+ * or went (which counts as work for the idle curve).
+ */
+export async function runTickPhases(ctx: LoopContext): Promise<{ pendingReports: number; runsChanged: boolean }> {
+  const activeBefore = ctx.pool.activeCount;
+  await killCancelled(ctx);
+  await reapOrphans(ctx);
+  const attempted = new Set<string>();
+  await finishCompleting(ctx, attempted);
+  await watchReviews(ctx);
+  await resumeRateLimited(ctx);
+  const pendingReports = await finishCompleting(ctx, attempted);
+  return { pendingReports, runsChanged: ctx.pool.activeCount !== activeBefore };
+}

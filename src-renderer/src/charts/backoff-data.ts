@@ -3,11 +3,12 @@
  * series per DelayReason (so points are coloured by why), against the idle
  * curve. The curve is never recomputed here: each tick carries the value the
  * loop took from the shared curve (src-shared/backoff-curve.ts), and the
- * push view's "what if polling" line comes from that same module. Pure, so
- * the chart's correctness is tested without a canvas.
+ * push view's "what if polling" line comes from that same module, with its
+ * rules for which ticks reset the curve. Pure, so the chart's correctness is
+ * tested without a canvas.
  */
 
-import { idlePollSchedule } from '@shared/backoff-curve';
+import { curveMove, idlePollSchedule, recordedFindings } from '@shared/backoff-curve';
 import { DELAY_REASONS, type DelayReason, type TickRecord } from '@shared/ticks';
 
 export interface BackoffChartData {
@@ -55,9 +56,9 @@ function inWindow(ticks: readonly TickRecord[], from: number, now: number): Tick
   return ticks.filter((t) => t.at >= from && t.at <= now);
 }
 
-/** What polling would do over the window: restarted from the base wherever a tick found work. */
+/** What polling would do over the window: restarted from the base wherever a tick's findings reset the curve. */
 function whatIfSchedule(ticks: readonly TickRecord[], from: number, now: number, baseMs: number, capMs: number) {
-  const resets = ticks.filter((t) => t.dispatched > 0).map((t) => t.at);
+  const resets = ticks.filter((t) => curveMove(recordedFindings(t)) === 'reset').map((t) => t.at);
   const start = ticks[0]?.at ?? from;
   return idlePollSchedule(start, now, baseMs, capMs, resets);
 }

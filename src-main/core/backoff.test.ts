@@ -1,6 +1,7 @@
+import { idleCurveDelay } from '@shared/backoff-curve';
 import { describe, expect, it } from 'vitest';
-import { clampToResume, ErrorBackoff, fullJitter, IdleBackoff, idleJitter } from '../../src-main/core/backoff';
-import { SourceError } from '../../src-main/core/errors';
+import { clampToResume, ErrorBackoff, fullJitter, IdleBackoff, idleJitter } from './backoff';
+import { SourceError } from './errors';
 
 const transient = new SourceError('transient', 'HTTP 503');
 const tooMany = (retryAfterMs?: number) => new SourceError('rate_limited', 'HTTP 429', retryAfterMs);
@@ -26,6 +27,18 @@ describe('IdleBackoff', () => {
     b.bump();
     b.reset();
     expect(b.currentMs).toBe(10_000);
+  });
+
+  it('is the curve the loop schedules with: step k waits idleCurveDelay(k), moved by the shared rules', () => {
+    const b = new IdleBackoff(7_000, 90_000);
+    for (let k = 0; k < 12; k++) {
+      expect(b.currentMs).toBe(idleCurveDelay(7_000, 90_000, k));
+      b.apply('bump');
+    }
+    b.apply('hold');
+    expect(b.currentMs).toBe(90_000);
+    b.apply('reset');
+    expect(b.currentMs).toBe(7_000);
   });
 
   it('retune clamps the current step into the new range', () => {
