@@ -6,8 +6,8 @@
  * Real loop, real SQLite, fake clock; 90 simulated minutes.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../support/loop-harness';
-import { tempDirsPerTest } from '../support/temp-dir';
+import { createHarness, type Harness } from '../../../test/support/loop-harness';
+import { tempDirsPerTest } from '../../../test/support/temp-dir';
 
 const tempDir = tempDirsPerTest();
 const HOURS = 1.5; // under the scripted agent's 2 h timeout

@@ -6,11 +6,11 @@
 import { join } from 'node:path';
 import { SESSION_STATES, type SessionState } from '@shared/sessions';
 import { describe, expect, it } from 'vitest';
-import { TransitionError } from '../../src-main/core/errors';
-import { SessionStore } from '../../src-main/core/sessions/session-store';
-import { nextState, SESSION_EVENTS, TRANSITIONS } from '../../src-main/core/sessions/transitions';
-import { openDatabase } from '../../src-main/core/store/db';
-import { tempDirsPerTest } from '../support/temp-dir';
+import { tempDirsPerTest } from '../../../test/support/temp-dir';
+import { TransitionError } from '../errors';
+import { openDatabase } from '../store/db';
+import { SessionStore } from './session-store';
+import { nextState, SESSION_EVENTS, TRANSITIONS } from './transitions';
 
 const tempDir = tempDirsPerTest();
 

@@ -6,9 +6,9 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { migrate, openDatabase } from '../../src-main/core/store/db';
-import { MIGRATIONS } from '../../src-main/core/store/migrations';
-import { tempDirsPerTest } from '../support/temp-dir';
+import { tempDirsPerTest } from '../../../test/support/temp-dir';
+import { migrate, openDatabase } from './db';
+import { MIGRATIONS } from './migrations';
 
 const tempDir = tempDirsPerTest();
 const nodeBinding = join(

@@ -3,8 +3,8 @@
  * literal one, and the copy written to the data dir keeping none of them.
  */
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src-main/core/config';
-import { configWithoutSecrets, withoutPassword } from '../../src-main/core/config-secrets';
+import { parseConfig } from './config';
+import { configWithoutSecrets, withoutPassword } from './config-secrets';
 
 const daemon = (source: Record<string, unknown>, env: Record<string, string> = {}) => ({
   name: 'team',

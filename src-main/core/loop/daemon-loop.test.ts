@@ -5,9 +5,9 @@
 
 import { idleCurveDelay } from '@shared/backoff-curve';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SourceError } from '../../src-main/core/errors';
-import { createHarness, delaysS, type Harness } from '../support/loop-harness';
-import { tempDirsPerTest } from '../support/temp-dir';
+import { createHarness, delaysS, type Harness } from '../../../test/support/loop-harness';
+import { tempDirsPerTest } from '../../../test/support/temp-dir';
+import { SourceError } from '../errors';
 
 const tempDir = tempDirsPerTest();
 let h: Harness;
