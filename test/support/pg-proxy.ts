@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { createConnection, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { PG_SOCKET_DIR } from './postgres';
+import { PG_SOCKET_DIR } from './pg-socket';
 
 export interface PgProxy {
   port: number;

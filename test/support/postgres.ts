@@ -18,10 +18,12 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { sourceConfigSchema } from '../../src-main/core/config';
 import type { PostgresSourceConfig } from '../../src-main/core/sources/postgres';
+import { PG_SOCKET_DIR } from './pg-socket';
 
 const run = promisify(execFile);
 
-export const PG_SOCKET_DIR = process.env.NIGHTSHIFT_PG_SOCKET_DIR ?? '/var/run/postgresql';
+export { PG_SOCKET_DIR };
+
 const PG_USER = process.env.PGUSER ?? userInfo().username;
 
 export const skipPostgres = process.env.NIGHTSHIFT_SKIP_PG === '1';

@@ -3,7 +3,9 @@
  * broken promises, shared by the full script (prints them) and the short
  * test (expects none), so the two can never judge differently.
  */
+
 import type { FaultFigures } from './fault-scenarios';
+import { ADDED_AFTER_RETURN_MS, PICKUP_GOAL_MS, type PushRecoveryFigures } from './push-recovery';
 import type { StormFigures } from './storm-scenario';
 
 export function stormFindings(f: StormFigures): string[] {
@@ -44,5 +46,25 @@ export function faultFindings(m: FaultFigures): string[] {
   if (m.unauthorized.requestsWhileStopped !== 0)
     out.push(`401: ${m.unauthorized.requestsWhileStopped} requests after the 401 (must stop polling)`);
   if (!m.unauthorized.resumedAfterWake) out.push('401: Wake did not resume the daemon');
+  return out;
+}
+
+/**
+ * Push after an outage: push follows the first request the server answers
+ * (no second wait), and the goal of issue 13 — a task added 2 s after the
+ * server's return starts within 1 s — per channel and outage.
+ */
+export function pushRecoveryFindings(rows: readonly PushRecoveryFigures[]): string[] {
+  const out: string[] = [];
+  for (const r of rows) {
+    if (r.skipped) continue;
+    const where = `push recovery, ${r.channel} after a ${r.outageMs / 1000} s outage`;
+    if (r.pushBackMs - r.firstAnswerMs > 2_000)
+      out.push(`${where}: push came back ${Math.round(r.pushBackMs - r.firstAnswerMs)} ms after the first answered request`);
+    if (r.pickupMs > PICKUP_GOAL_MS)
+      out.push(
+        `${where}: a task added ${ADDED_AFTER_RETURN_MS / 1000} s after the return started after ${Math.round(r.pickupMs)} ms (goal ≤ ${PICKUP_GOAL_MS} ms)`,
+      );
+  }
   return out;
 }
