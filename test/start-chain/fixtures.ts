@@ -14,7 +14,7 @@ import { platformPath } from '../../scripts/start-chain/electron-binary.mjs';
 export const ROOT = resolve(__dirname, '../..');
 const ELECTRON_FILES = ['package.json', 'checksums.json', 'abi_version', 'index.js', 'install.js', 'cli.js', 'electron.d.ts'];
 /** What electron-vite needs to build the app: sources linked (read only), configs copied (so out/ lands in the copy). */
-const SOURCES = ['src-main', 'src-renderer', 'resources'];
+const SOURCES = ['src-main', 'src-shared', 'src-renderer', 'resources'];
 const CONFIGS = ['electron.vite.config.ts', 'tsconfig.json', 'tsconfig.base.json', 'tsconfig.node.json', 'tsconfig.web.json'];
 
 export async function copyProject(dir: string): Promise<void> {
