@@ -9,6 +9,7 @@ import FpmTarget from 'app-builder-lib/out/targets/FpmTarget';
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config';
 import { DebugLogger } from 'builder-util';
 import { describe, expect, it } from 'vitest';
+import { WRAPPER_SOURCE, wrapperEnv } from '../../src-main/core/runtimes/agent-wrapper';
 import { ROOT } from './fixtures';
 
 const config = await getConfig(ROOT, null, null);
@@ -30,6 +31,21 @@ describe('electron-builder.yml', () => {
     expect(config.mac?.identity).toBe('-');
     expect(config.mac?.hardenedRuntime).toBe(false);
     expect(config.electronFuses?.resetAdHocDarwinSignature).toBe(true);
+  });
+
+  it('keeps the runAsNode fuse on: the packaged app runs every agent wrapper as itself in Node mode', () => {
+    // Under Electron the wrapper is process.execPath with ELECTRON_RUN_AS_NODE=1; with the fuse off
+    // the packaged binary ignores that variable, starts a second app instead, and no agent ever runs.
+    const electron = process.versions.electron;
+    Object.defineProperty(process.versions, 'electron', { value: '45.0.0', configurable: true });
+    try {
+      expect(wrapperEnv({ PATH: '/bin' }).ELECTRON_RUN_AS_NODE).toBe('1');
+    } finally {
+      if (electron === undefined) Reflect.deleteProperty(process.versions, 'electron');
+      else Object.defineProperty(process.versions, 'electron', { value: electron, configurable: true });
+    }
+    expect(WRAPPER_SOURCE).toContain('delete env.ELECTRON_RUN_AS_NODE');
+    expect(config.electronFuses?.runAsNode).toBe(true);
   });
 
   it('publishes update metadata for GitHub releases', () => {
