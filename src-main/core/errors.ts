@@ -44,3 +44,22 @@ export function errorMessage(err: unknown): string {
   }
   return String(err);
 }
+
+/** Connection-level answers that mean "nothing listens there now": a closed port, a removed unix socket, PostgreSQL starting up. */
+const REFUSED_CODES = new Set(['ECONNREFUSED', 'ENOENT', '57P03']);
+
+/**
+ * True when `err` (or a cause, or one of an AggregateError's errors) is a
+ * refused connection: the server is down or restarting and no process of it
+ * did any work to say so. Retrying such a connection costs the server
+ * nothing, so push channels retry it at their base delay instead of a growing
+ * backoff, and come back within about a second of the server's return.
+ */
+export function isConnectionRefused(err: unknown, depth = 0): boolean {
+  if (depth > 5 || err === null || typeof err !== 'object') return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && REFUSED_CODES.has(code)) return true;
+  const nested = (err as { errors?: unknown }).errors;
+  if (Array.isArray(nested) && nested.length > 0 && nested.every((e) => isConnectionRefused(e, depth + 1))) return true;
+  return isConnectionRefused((err as { cause?: unknown }).cause, depth + 1);
+}

@@ -1,8 +1,8 @@
 /**
  * Push after an outage comes back with the server, not a growing backoff
  * later: while the push channel waits out its reconnect delay (grown by the
- * outage's failures), the first other request that succeeds (a listing, a
- * claim) reconnects it at once. The channel's timers run on a manual clock
+ * outage's failures: 503s here), the first other request that succeeds (a
+ * listing, a claim) reconnects it at once. The channel's timers run on a manual clock
  * the test never advances after the server's return, so only the early
  * reconnect can make push healthy again; a task added then is picked up
  * (wake) within a second of real time.
@@ -36,9 +36,10 @@ describe('push recovery after an outage', () => {
       source.watch(wakes.onChange);
       await waitFor('push healthy', () => source.pushHealthy());
 
-      // The outage: the server goes away; each reconnect fails and the backoff grows.
-      const port = Number(new URL(server.url).port);
-      await server.close();
+      // The outage: the server answers 503 to everything, so each reconnect fails and the backoff grows.
+      // (A refused connection is retried at the base delay instead: test/reliability/push-recovery.test.ts.)
+      server.setFaults('*', [{ kind: 'status', status: 503 }]);
+      server.dropEventStreams();
       for (let i = 0; i < 5; i++) {
         await waitFor(`push failure ${i + 1}`, () => clock.pendingTimers() > 0);
         const attempts = source.requestCount();
@@ -51,7 +52,7 @@ describe('push recovery after an outage', () => {
       expect(source.pushHealthy()).toBe(false);
 
       // The server is back; the loop's next tick lists tasks successfully.
-      server = await startTaskServer({ mode, port });
+      server.setFaults('*', []);
       const backAt = Date.now();
       await source.listClaimable();
       await waitFor('push healthy again', () => source.pushHealthy(), 2_000);

@@ -121,13 +121,13 @@ function printPushRecovery(rows: PushRecoveryFigures[]): void {
             s(r.outageMs),
             `after ${s(r.firstAnswerMs)}`,
             `after ${s(r.pushBackMs)}`,
-            s(r.pickupMs),
+            `${Math.round(r.pickupMs)} ms`,
             r.pickupMs <= PICKUP_GOAL_MS ? 'met' : 'MISSED',
           ],
     ),
   );
   console.log(
-    "Nothing asks the server between its return and the first due timer: the loop's error backoff or the channel's reconnect backoff (1 s doubling to 60 s). Push follows the first answered request at once (server_back), so push healthy = first request answered + the reconnect itself.\n",
+    'A refused connection (the server down, its port closed) is retried after about a second: it costs the server nothing. Other failures wait out the growing reconnect backoff, which the first request the server answers ends at once (server_back).\n',
   );
 }
 

@@ -1,8 +1,8 @@
 /**
  * A loopback TCP front for the local PostgreSQL's unix socket: counts the
  * connections a source opens (failed logins included), and can play a server
- * outage — every connection cut, new ones refused — and its return, without
- * restarting the shared cluster other test files use.
+ * outage — every connection cut, new ones closed at once or refused — and its
+ * return, without restarting the shared cluster other test files use.
  */
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +16,11 @@ export interface PgProxy {
   readonly connections: number;
   /** Down: cuts every open connection and closes each new one at once. */
   setDown(down: boolean): void;
+  /**
+   * A stopped server: cuts every open connection and stops listening, so new
+   * ones are refused (ECONNREFUSED); false listens again on the same port.
+   */
+  setRefusing(refusing: boolean): Promise<void>;
   /** A connection string for `database` as `user` through this proxy. */
   url(database: string, user: string): string;
   close(): Promise<void>;
@@ -55,6 +60,17 @@ export async function startPgProxy(socketPath = join(PG_SOCKET_DIR, '.s.PGSQL.54
     setDown(value) {
       down = value;
       if (down) for (const socket of open) socket.destroy();
+    },
+    async setRefusing(refusing) {
+      if (refusing) {
+        const closed = once(server, 'close');
+        server.close();
+        for (const socket of open) socket.destroy();
+        await closed;
+      } else {
+        server.listen(port, '127.0.0.1');
+        await once(server, 'listening');
+      }
     },
     url: (database, user) => `postgresql://${encodeURIComponent(user)}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
     async close() {

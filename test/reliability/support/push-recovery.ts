@@ -11,7 +11,8 @@
  *
  * The HTTP server goes away for real (closed; its port refuses) and returns
  * on the same port; PostgreSQL's outage is a proxy in front of the local
- * server that cuts and refuses connections (the shared cluster keeps running).
+ * server that cuts its connections and stops listening, so that new ones are
+ * refused as by a stopped server (the shared cluster keeps running).
  */
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
@@ -88,9 +89,13 @@ export async function runPushRecovery(channel: RecoveryChannel, outageMs: number
     let firstAnswerAt: number | null = null;
     let addedAt: number | null = null;
     const seen = daemon.dispatches.length;
+    // No skipping while the task is being added, nor for a real second after (a push is in flight then).
+    let holdUntil = Number.POSITIVE_INFINITY;
     clock.setTimer(() => {
       addedAt = clock.now();
-      void world.addTask('after the outage');
+      void world.addTask('after the outage').then(() => {
+        holdUntil = Date.now() + 1_000;
+      });
     }, ADDED_AFTER_RETURN_MS);
     await advanceUntil(
       daemon.loop,
@@ -102,6 +107,7 @@ export async function runPushRecovery(channel: RecoveryChannel, outageMs: number
       },
       10 * 60_000,
       'the task after the outage to start',
+      () => addedAt !== null && Date.now() < holdUntil,
     );
     return {
       channel,
@@ -128,13 +134,14 @@ async function advanceUntil(
   done: () => boolean,
   maxMs: number,
   what: string,
+  hold: () => boolean = () => false,
 ): Promise<void> {
   const end = clock.now() + maxMs;
   for (;;) {
     await realSleep(20);
     if (done()) return;
     await untilWaiting([loop], clock);
-    if (done()) return;
+    if (done() || hold()) continue;
     const next = clock.nextTimerAt();
     if (next === undefined || next > end) throw new Error(`push recovery: no ${what} within ${maxMs / 1000} s of clock time`);
     clock.skipTo(next);
@@ -211,12 +218,13 @@ async function postgresWorld(clock: SkipAheadClock): Promise<World> {
     source,
     // A connection the proxy let through after the return is one the server answered.
     answeredSinceReturn: () => (connectionsAtReturn === null ? 0 : proxy.connections - connectionsAtReturn),
+    // Like a stopped server: the port refuses.
     async down() {
-      proxy.setDown(true);
+      await proxy.setRefusing(true);
     },
     async up() {
       connectionsAtReturn = proxy.connections;
-      proxy.setDown(false);
+      await proxy.setRefusing(false);
     },
     async addTask(title) {
       await enqueuePostgresTask(direct, { title, prompt: title }, config.schema);

@@ -5,7 +5,7 @@
  * `idleTimeoutMs` (no event, no keepalive) is treated as dead, since a proxy
  * may have dropped it without closing the socket.
  */
-import { errorMessage, SourceError } from '../../errors';
+import { errorMessage, isConnectionRefused, SourceError } from '../../errors';
 import type { ChannelContext, ChannelEnd } from './push-channel';
 import { RECONNECT_BASE_MS, RECONNECT_CAP_MS } from './push-channel';
 import { ReconnectBackoff } from './reconnect-backoff';
@@ -20,6 +20,7 @@ export function eventStreamChannel(idleTimeoutMs: number) {
     const backoff = new ReconnectBackoff({ baseMs: RECONNECT_BASE_MS, capMs: RECONNECT_CAP_MS, random: ctx.random });
     while (!ctx.signal.aborted) {
       let retryAfterMs: number | undefined;
+      let refused = false;
       try {
         const stream = await ctx.transport.openEventStream(EVENTS_PATH, ctx.signal);
         if (stream === null) return 'unsupported';
@@ -33,12 +34,13 @@ export function eventStreamChannel(idleTimeoutMs: number) {
         ctx.setHealthy(false);
         if (err instanceof SourceError && err.kind === 'unauthorized') return 'unauthorized';
         if (err instanceof SourceError) retryAfterMs = err.retryAfterMs;
+        refused = isConnectionRefused(err);
         ctx.logger.log('warn', ctx.scope, `event stream: ${errorMessage(err)}`);
       }
       if (ctx.signal.aborted) break;
       ctx.setHealthy(false);
       if (retryAfterMs !== undefined) await sleep(ctx.clock, retryAfterMs, ctx.signal);
-      else if ((await ctx.retryPause(backoff.next())) === 'server_back') backoff.reset();
+      else if ((await ctx.retryPause(refused ? backoff.nextRefused() : backoff.next())) === 'server_back') backoff.reset();
     }
     return 'stopped';
   };

@@ -6,7 +6,7 @@
  */
 
 import type { Task } from '@shared/task';
-import { errorMessage, SourceError } from '../../errors';
+import { errorMessage, isConnectionRefused, SourceError } from '../../errors';
 import type { ChannelContext, ChannelEnd } from './push-channel';
 import { RECONNECT_BASE_MS, RECONNECT_CAP_MS } from './push-channel';
 import { ReconnectBackoff } from './reconnect-backoff';
@@ -60,7 +60,8 @@ export function longPollChannel(waitS: number, requestTimeoutMs: number) {
         holdS = Math.min(waitS, DISCOVERY_WAIT_S);
         const retryAfterMs = err instanceof SourceError ? err.retryAfterMs : undefined;
         if (retryAfterMs !== undefined) await sleep(ctx.clock, retryAfterMs, ctx.signal);
-        else if ((await ctx.retryPause(errors.next())) === 'server_back') errors.reset();
+        else if ((await ctx.retryPause(isConnectionRefused(err) ? errors.nextRefused() : errors.next())) === 'server_back')
+          errors.reset();
         continue;
       }
       if (reply.maxHoldS === undefined) {

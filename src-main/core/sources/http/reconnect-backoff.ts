@@ -31,6 +31,15 @@ export class ReconnectBackoff {
     return Math.min(this.options.capMs, this.baseMs + Math.floor(this.options.random() * window));
   }
 
+  /**
+   * After a refused connection (nothing listens: the server is restarting):
+   * base + U(0, base), the window not grown, so the next attempt lands within
+   * about a second of the server's return whatever the outage's length.
+   */
+  nextRefused(): number {
+    return Math.min(this.options.capMs, this.baseMs + Math.floor(this.options.random() * Math.max(this.baseMs, 1)));
+  }
+
   reset(): void {
     this.failures = 0;
   }

@@ -5,16 +5,20 @@
  *
  * When the connection drops (server restart, pg_terminate_backend, a laptop
  * waking from sleep) subscribers are called once so the loop falls back to its
- * idle backoff, and reconnects follow a jittered exponential backoff; after a
+ * idle backoff, and reconnects follow a jittered exponential backoff (a refused
+ * connection is retried after about a second, not longer and longer); after a
  * reconnect subscribers are called again, because notifications sent while we
  * were away are lost and a tick must catch up.
  */
 import pg from 'pg';
 import type { Clock } from '../../clock';
-import { errorMessage } from '../../errors';
+import { errorMessage, isConnectionRefused } from '../../errors';
 import type { Logger } from '../../log';
 import { toSourceError } from './connection';
 import { parseNotification } from './rows';
+
+/** The reconnect ceiling after a refused connection (the delay is half of it to all of it). */
+const REFUSED_RETRY_MS = 1_000;
 
 export interface ListenerOptions {
   clientConfig: pg.ClientConfig;
@@ -155,10 +159,15 @@ export class TaskChannelListener {
       return;
     }
     const { reconnectBaseMs, reconnectMaxMs, random, clock } = this.options;
+    // A refused connection (the server is down or starting) costs it nothing: retry at a fixed
+    // ~1 s, so LISTEN is back within about a second of the server's return, however long it was away.
+    const refused = isConnectionRefused(err);
     // Half fixed, half random: never a hot loop, never a fleet reconnecting in lockstep.
-    const ceiling = Math.min(reconnectMaxMs, reconnectBaseMs * 2 ** this.failures);
+    const ceiling = refused
+      ? Math.max(reconnectBaseMs, REFUSED_RETRY_MS)
+      : Math.min(reconnectMaxMs, reconnectBaseMs * 2 ** this.failures);
     const delay = Math.round(ceiling / 2 + (random() * ceiling) / 2);
-    this.failures++;
+    if (!refused) this.failures++;
     logger.log('warn', scope, `LISTEN connection lost (${errorMessage(err)}); reconnecting in ${delay} ms`);
     this.cancelReconnect = clock.setTimer(() => void this.connect(), delay);
     if (wasHealthy) this.wake();
