@@ -38,8 +38,11 @@ describe('push recovery after an outage', () => {
 
       // The outage: the server answers 503 to everything, so each reconnect fails and the backoff grows.
       // (A refused connection is retried at the base delay instead: test/reliability/push-recovery.test.ts.)
+      // Restarted at once so that held streams and polls end; from then on every request answers 503.
+      const port = Number(new URL(server.url).port);
+      await server.close();
+      server = await startTaskServer({ mode, port });
       server.setFaults('*', [{ kind: 'status', status: 503 }]);
-      server.dropEventStreams();
       for (let i = 0; i < 5; i++) {
         await waitFor(`push failure ${i + 1}`, () => clock.pendingTimers() > 0);
         const attempts = source.requestCount();
