@@ -7,8 +7,8 @@ import type { Page, TestInfo } from '@playwright/test';
 import type { RequestName, RequestResult } from '@shared/contract';
 import { unwrapReply } from '@shared/envelope';
 import { WebSocket } from 'ws';
+import type { NightshiftCore } from '../src-main/api/core-api';
 import { dispatchRequest } from '../src-main/api/dispatch';
-import type { NightshiftCore } from '../src-main/core/core-api';
 import { BOARD_POLL_MS, BOARD_QUEUE, expect, REMOTE_POLL_MS, test } from './support/dashboard-fixture';
 
 test.describe.configure({ mode: 'serial' });

@@ -2,7 +2,7 @@
  * Electron entry: app lifecycle only, in Electron's order of events.
  *
  * Before `ready`: the app:// scheme's privileges, the data dir (the CLI's, so
- * both agree on one per OS — headless/data-dir.ts), the Windows
+ * both agree on one per OS — core/store/data-dir.ts), the Windows
  * AppUserModelID, Electron's single-instance lock. At `ready`: the menu, what
  * macOS says about a login launch (recorded only once the app finished
  * launching), the login shell's PATH, then the core behind the data dir's
@@ -19,7 +19,7 @@ import { app, dialog, ipcMain, Menu, protocol, safeStorage } from 'electron';
 import { systemClock } from './core/clock';
 import { errorMessage } from './core/errors';
 import { createStreamLogger } from './core/log';
-import { defaultDataDir } from './headless/data-dir';
+import { defaultDataDir } from './core/store/data-dir';
 import { type AppCore, startAppCore } from './shell/app-core';
 import { APP_ID } from './shell/app-identity';
 import { applicationMenuTemplate } from './shell/app-menu';

@@ -2,8 +2,8 @@
 import type { Page, TestInfo } from '@playwright/test';
 import type { RequestName, RequestResult } from '@shared/contract';
 import { unwrapReply } from '@shared/envelope';
+import type { NightshiftCore } from '../../src-main/api/core-api';
 import { dispatchRequest } from '../../src-main/api/dispatch';
-import type { NightshiftCore } from '../../src-main/core/core-api';
 
 /** Calls the core through the same validated dispatch as the transports. */
 export async function call<K extends RequestName>(core: NightshiftCore, name: K, args: unknown): Promise<RequestResult<K>> {

@@ -1,20 +1,19 @@
 /**
- * Runs N daemons over one database and turns their state into events. It is
- * the NightshiftCore the shells hold: handlers for the contract, typed events,
- * and an orderly stop.
+ * Runs N daemons over one database and turns their state into events: typed
+ * events, the views' data, run-time tuning and an orderly stop. The shells
+ * hold it as a NightshiftCore (src-main/api/create-core.ts), whose contract
+ * handlers (api/handlers.ts) reach it through a narrow interface.
  */
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import type { Settings, TuningValues } from '@shared/settings';
 import { TUNING_KEYS, type TuningKey } from '@shared/settings';
 import type { Snapshot } from '@shared/snapshot';
-import type { ApiHandlers } from '../api/dispatch';
 import type { Clock } from './clock';
 import type { DaemonConfig, NightshiftConfig } from './config';
-import type { CoreEventName, CoreEvents, NightshiftCore } from './core-api';
+import type { CoreEventName, CoreEvents } from './core-events';
 import { errorMessage } from './errors';
 import { createAgentRuntime, createSource } from './factories';
-import { createHandlers } from './handlers';
 import type { Logger } from './log';
 import { DaemonLoop, type LoopTuning } from './loop/daemon-loop';
 import { reconcileRuns } from './reconcile';
@@ -56,12 +55,11 @@ interface Daemon {
   source: TaskSource;
 }
 
-export class Supervisor implements NightshiftCore {
+export class Supervisor {
   readonly sessions: SessionStore;
   readonly queue: LocalTaskQueue;
   readonly ticks: TickLog;
   readonly state: StateStore;
-  readonly handlers: ApiHandlers;
   readonly daemons = new Map<string, Daemon>();
   private readonly events = new EventEmitter();
   private cancelSnapshot: (() => void) | null = null;
@@ -116,7 +114,6 @@ export class Supervisor implements NightshiftCore {
       });
       this.daemons.set(config.name, { config, loop, source });
     }
-    this.handlers = createHandlers(this);
   }
 
   private get runsDir(): string {

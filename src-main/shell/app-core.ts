@@ -8,16 +8,17 @@
  * exactly as the tray app does.
  */
 import { join } from 'node:path';
+import { acquireInstanceLockToServe, type ServedInstance, serveControl } from '../api/control/instance';
+import type { NightshiftCore } from '../api/core-api';
+import { createCore } from '../api/create-core';
 import { dispatchRequest } from '../api/dispatch';
 import type { NightshiftConfig } from '../core/config';
 import { CONFIG_FILE_NAME, loadOrCreateConfigFile } from '../core/config-file';
-import type { NightshiftCore } from '../core/core-api';
-import { type CoreOptions, createCore } from '../core/create-core';
+import type { CoreOptions } from '../core/create-supervisor';
 import { errorMessage } from '../core/errors';
 import type { Logger } from '../core/log';
+import { ensurePrivateDataDir } from '../core/store/data-dir';
 import type { InstanceLock } from '../core/store/instance-lock';
-import { acquireInstanceLockToServe, type ServedInstance, serveControl } from '../headless/control/instance';
-import { ensurePrivateDataDir } from '../headless/data-dir';
 
 export interface AppCoreOptions {
   dataDir: string;

@@ -11,7 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { CONTENT_SECURITY_POLICY } from '@shared/csp';
 import type { CustomScheme } from 'electron';
-import { contentTypeFor, resolveStaticPath } from '../headless/dashboard/static-files';
+import { contentTypeFor, resolveStaticPath } from '../api/static-files';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'nightshift';

@@ -3,7 +3,7 @@
  * limited or unauthorized), unless the user turned them off.
  */
 import type { AppSettings } from '@shared/settings';
-import type { Notice } from '../core/core-api';
+import type { Notice } from '../core/core-events';
 
 export interface NotificationContent {
   title: string;

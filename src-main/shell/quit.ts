@@ -5,8 +5,8 @@
  * `timeoutMs` we give up waiting and exit anyway.
  */
 
+import type { NightshiftCore } from '../api/core-api';
 import type { Clock } from '../core/clock';
-import type { NightshiftCore } from '../core/core-api';
 
 export interface ShutdownOptions {
   agentGraceMs: number;

@@ -18,8 +18,8 @@ import type { SafeStorage } from 'electron';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startTaskServer, type TaskServer } from '../../test/fixtures/task-server/server';
 import { type SealingPort, SealingSafeStorage } from '../../test/support/sealing-safe-storage';
+import type { NightshiftCore } from '../api/core-api';
 import { parseConfig } from '../core/config';
-import type { NightshiftCore } from '../core/core-api';
 import type { Logger } from '../core/log';
 import type { IpcMainLike, SenderInfo } from './ipc';
 
@@ -31,7 +31,7 @@ vi.mock('electron', async () => {
 });
 const { resetFakeElectron } = await import('../../test/support/fake-electron');
 const electron = await import('electron');
-const { createCore } = await import('../core/create-core');
+const { createCore } = await import('../api/create-core');
 const { startTrayApp } = await import('./tray-app');
 const { openKeychainSecrets, SECRETS_FILE_NAME } = await import('./keychain-secrets');
 const { sourceTokenTargets } = await import('./source-tokens');

@@ -8,8 +8,8 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { NightshiftCore } from '../api/core-api';
 import { parseConfig } from '../core/config';
-import type { NightshiftCore } from '../core/core-api';
 import { silentLogger } from '../core/log';
 import type { IpcMainLike, SenderInfo } from './ipc';
 
@@ -17,7 +17,7 @@ vi.mock('electron', async () => (await import('../../test/support/fake-electron'
 const { FakeBrowserWindow, FakeNotification, FakeTray, resetFakeElectron } = await import('../../test/support/fake-electron');
 let electron = resetFakeElectron('linux');
 
-const { createCore } = await import('../core/create-core');
+const { createCore } = await import('../api/create-core');
 const { startTrayApp } = await import('./tray-app');
 const { READY_CHANNEL, requestChannel } = await import('./ipc-channels');
 

@@ -8,8 +8,8 @@
 import type { AppSettings } from '@shared/settings';
 import type { Snapshot } from '@shared/snapshot';
 import { type BrowserWindow, type Dock, Notification, powerMonitor, protocol, session } from 'electron';
+import type { NightshiftCore } from '../api/core-api';
 import type { Clock } from '../core/clock';
-import type { NightshiftCore } from '../core/core-api';
 import { errorMessage } from '../core/errors';
 import type { Logger } from '../core/log';
 import { type AppPage, appPage } from './app-page';

@@ -8,11 +8,11 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { acquireInstanceLockToServe, type ServedInstance, serveControl } from '../../src-main/api/control/instance';
+import { controlSecretPath, readControlSecret } from '../../src-main/api/control/secret';
+import { startControlServer } from '../../src-main/api/control/server';
 import { dispatchRequest } from '../../src-main/api/dispatch';
 import { connectToInstance } from '../../src-main/headless/commands/instance-access';
-import { acquireInstanceLockToServe, type ServedInstance, serveControl } from '../../src-main/headless/control/instance';
-import { controlSecretPath, readControlSecret } from '../../src-main/headless/control/secret';
-import { startControlServer } from '../../src-main/headless/control/server';
 import { fakeHandlers } from './fake-handlers';
 
 let dir: string;
@@ -110,7 +110,7 @@ describe('control socket secret', () => {
 
   it('the CLI client reports the refusal instead of a bare "closed"', async () => {
     const socketPath = await serve();
-    const { connectControl } = await import('../../src-main/headless/control/client');
+    const { connectControl } = await import('../../src-main/api/control/client');
     const conn = await connectControl(socketPath, 'B'.repeat(43));
     await expect(conn!.api.listTasks({})).rejects.toMatchObject({ message: expect.stringMatching(/refused this client/) });
     conn!.close();

@@ -4,10 +4,10 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connectControl } from '../../src-main/api/control/client';
+import { LineReader } from '../../src-main/api/control/protocol';
+import { type ControlServer, InstanceRunningError, startControlServer } from '../../src-main/api/control/server';
 import { dispatchRequest } from '../../src-main/api/dispatch';
-import { connectControl } from '../../src-main/headless/control/client';
-import { LineReader } from '../../src-main/headless/control/protocol';
-import { type ControlServer, InstanceRunningError, startControlServer } from '../../src-main/headless/control/server';
 import { fakeHandlers } from './fake-handlers';
 
 const SECRET = 'x'.repeat(43);

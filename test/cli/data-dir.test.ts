@@ -2,8 +2,8 @@ import { chmod, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { controlSocketPath } from '../../src-main/headless/control/protocol';
-import { defaultDataDir, ensurePrivateDataDir, removePidFile, writePidFile } from '../../src-main/headless/data-dir';
+import { controlSocketPath } from '../../src-main/api/control/protocol';
+import { defaultDataDir, ensurePrivateDataDir, removePidFile, writePidFile } from '../../src-main/core/store/data-dir';
 
 describe('defaultDataDir', () => {
   it('prefers $NIGHTSHIFT_HOME on every platform', () => {

@@ -12,9 +12,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createHandlers } from '../../src-main/api/handlers';
 import { FakeClock } from '../../src-main/core/clock';
 import { parseConfig } from '../../src-main/core/config';
-import { createSupervisor } from '../../src-main/core/create-core';
+import { createSupervisor } from '../../src-main/core/create-supervisor';
 import { claudeCli } from '../../src-main/core/runtimes/claude';
 import type { AgentCliConfig, CliDefinition } from '../../src-main/core/runtimes/cli-runtime';
 import { codexCli } from '../../src-main/core/runtimes/codex';
@@ -196,7 +197,7 @@ describe.skipIf(!ALL)('whole runs through the loop with the real CLIs, offline',
         ],
       });
       sup = await createSupervisor({ dataDir: join(dir, 'data'), config, clock });
-      for (let i = 0; i < 5; i++) await sup.handlers.addTask({ prompt: `task ${i}` });
+      for (let i = 0; i < 5; i++) await createHandlers(sup).addTask({ prompt: `task ${i}` });
       const daemon = () => sup!.snapshot().daemons[0]!;
       await until(clock, 'the runtime paused', () => daemon().runtime.pauseKind === 'environment');
       const start = clock.now();
@@ -210,7 +211,7 @@ describe.skipIf(!ALL)('whole runs through the loop with the real CLIs, offline',
         'the last probe to settle',
         () => daemon().runtime.pauseKind === 'environment' && daemon().runtime.pausedUntil !== null,
       );
-      const tasks = await sup.handlers.listTasks({});
+      const tasks = await createHandlers(sup).listTasks({});
       expect(tasks.filter((t) => t.status === 'failed')).toEqual([]);
       expect(sup.sessions.list({}).length).toBeLessThanOrEqual(2);
       const cell = runtimeCell(daemon());
@@ -238,10 +239,14 @@ describe.skipIf(!ALL)('whole runs through the loop with the real CLIs, offline',
       });
       sup = await createSupervisor({ dataDir: join(dir, 'data'), config });
       const started = Date.now();
-      await sup.handlers.addTask({ prompt: 'Fix the build' });
+      await createHandlers(sup).addTask({ prompt: 'Fix the build' });
       const daemon = () => sup!.snapshot().daemons[0]!;
       await until(null, 'the runtime paused', () => daemon().runtime.pauseKind === 'environment');
-      await until(null, 'the task back in the queue', async () => (await sup!.handlers.listTasks({}))[0]!.status === 'todo');
+      await until(
+        null,
+        'the task back in the queue',
+        async () => (await createHandlers(sup!).listTasks({}))[0]!.status === 'todo',
+      );
       expect(Date.now() - started).toBeLessThan(60_000);
       expect(daemon().runtime.pauseReason).toMatch(/waiting for network|Reconnecting/);
       expect(sup.sessions.list({})[0]).toMatchObject({ outcome: 'released', attempt: 1 });
@@ -266,14 +271,18 @@ describe.skipIf(!ALL)('whole runs through the loop with the real CLIs, offline',
         ],
       });
       sup = await createSupervisor({ dataDir: join(dir, 'data'), config });
-      await sup.handlers.addTask({ prompt: '- fix the build\n- run the tests' });
+      await createHandlers(sup).addTask({ prompt: '- fix the build\n- run the tests' });
       const daemon = () => sup!.snapshot().daemons[0]!;
       await until(null, 'the runtime paused', () => daemon().runtime.pauseKind === 'environment');
       expect(daemon().runtime.pauseReason).toMatch(/fetch failed|Retrying/);
       const session = sup.sessions.list({})[0]!;
       const log = readFileSync(session.logPath!, 'utf8');
       expect(log).toContain('"role":"user","content":"- fix the build\\n- run the tests"');
-      await until(null, 'the task back in the queue', async () => (await sup!.handlers.listTasks({}))[0]!.status === 'todo');
+      await until(
+        null,
+        'the task back in the queue',
+        async () => (await createHandlers(sup!).listTasks({}))[0]!.status === 'todo',
+      );
     },
     TIMEOUT,
   );

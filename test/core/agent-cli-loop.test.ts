@@ -8,9 +8,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
+import { createHandlers } from '../../src-main/api/handlers';
 import { FakeClock } from '../../src-main/core/clock';
 import { parseConfig } from '../../src-main/core/config';
-import { createSupervisor } from '../../src-main/core/create-core';
+import { createSupervisor } from '../../src-main/core/create-supervisor';
 import type { Supervisor } from '../../src-main/core/supervisor';
 import { tempDirsPerTest } from '../support/temp-dir';
 
@@ -49,7 +50,7 @@ it('usage limit → runtime paused → same conversation resumed after the reset
     ],
   });
   sup = await createSupervisor({ dataDir: join(dir, 'data'), config, clock });
-  const api = sup.handlers;
+  const api = createHandlers(sup);
   const resetAt = clock.now() + 60 * 60 * 1000;
   const task = await api.addTask({ prompt: `Refactor the parser ratelimit=${resetAt / 1000}` });
   const session = () => sup!.sessions.list({})[0];
@@ -121,13 +122,15 @@ it('a login that fails in the run gives the task back and pauses the runtime: pr
     ],
   });
   sup = await createSupervisor({ dataDir: join(dir, 'data'), config, clock });
-  for (let i = 0; i < 3; i++) await sup.handlers.addTask({ prompt: `task ${i}` });
+  for (let i = 0; i < 3; i++) await createHandlers(sup).addTask({ prompt: `task ${i}` });
   const runs = () => (existsSync(cliLog) ? readFileSync(cliLog, 'utf8').trim().split('\n').length : 0);
   const daemon = () => sup!.snapshot().daemons[0]!;
 
   await until(clock, 'the runtime paused', () => daemon().runtime.pauseKind === 'environment');
   // (The first tick started all three before the first failed; each is given back.)
-  await until(clock, 'tasks given back', async () => (await sup!.handlers.listTasks({})).every((t) => t.status === 'todo'));
+  await until(clock, 'tasks given back', async () =>
+    (await createHandlers(sup!).listTasks({})).every((t) => t.status === 'todo'),
+  );
   await until(clock, 'sessions closed', () => sup!.sessions.list({}).every((s) => s.state === 'closed'));
   const firstWave = runs();
   expect(firstWave).toBe(3);
@@ -143,7 +146,7 @@ it('a login that fails in the run gives the task back and pauses the runtime: pr
   expect(daemon().runtime.pausedUntil! - clock.now()).toBeGreaterThan(60_000);
   expect(daemon().runtime.pausedUntil! - clock.now()).toBeLessThanOrEqual(120_000);
 
-  const tasks = await sup.handlers.listTasks({});
+  const tasks = await createHandlers(sup).listTasks({});
   expect(tasks.filter((t) => t.status === 'failed')).toEqual([]);
   expect(sup.sessions.list({}).every((s) => s.outcome === 'released')).toBe(true);
 });
@@ -155,12 +158,12 @@ it('a missing CLI is unavailable with an install hint and gets no task', async (
     daemons: [{ name: 'codex', source: { kind: 'local' }, runtime: { kind: 'codex', binary: join(dir, 'no-such-codex') } }],
   });
   sup = await createSupervisor({ dataDir: join(dir, 'data'), config, clock });
-  await sup.handlers.addTask({ prompt: 'anything' });
+  await createHandlers(sup).addTask({ prompt: 'anything' });
   await until(clock, 'availability', () => sup!.snapshot().daemons[0]!.runtime.available === false);
   const daemon = sup.snapshot().daemons[0]!;
   // An absolute path is not searched on PATH: the message says what is wrong with it.
   expect(daemon.runtime.reason).toBe(`${join(dir, 'no-such-codex')}: no such file`);
   expect(daemon.runtime.pauseKind).toBe('environment');
   expect(daemon.blockedReason).toMatch(/^no runtime available/);
-  expect((await sup.handlers.listTasks({}))[0]!.status).toBe('todo');
+  expect((await createHandlers(sup).listTasks({}))[0]!.status).toBe('todo');
 });

@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { NightshiftCore } from '../../src-main/api/core-api';
+import { createCore } from '../../src-main/api/create-core';
 import type { ApiHandlers } from '../../src-main/api/dispatch';
 import { parseConfig } from '../../src-main/core/config';
-import type { NightshiftCore } from '../../src-main/core/core-api';
-import { createCore } from '../../src-main/core/create-core';
 import { tempDirsPerTest } from '../support/temp-dir';
 
 const tempDir = tempDirsPerTest();

@@ -8,9 +8,10 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
+import { createHandlers } from '../../src-main/api/handlers';
 import { FakeClock } from '../../src-main/core/clock';
 import { parseConfig } from '../../src-main/core/config';
-import { createSupervisor } from '../../src-main/core/create-core';
+import { createSupervisor } from '../../src-main/core/create-supervisor';
 import { ENVIRONMENT_RESUME_PROMPT } from '../../src-main/core/loop/context';
 import type { Supervisor } from '../../src-main/core/supervisor';
 import { tempDirsPerTest } from '../support/temp-dir';
@@ -64,7 +65,7 @@ async function claudeWithBrokenLogin(dir: string, clock: FakeClock) {
   });
   sup = await createSupervisor({ dataDir: join(dir, 'data'), config, clock });
   const s = sup;
-  await s.handlers.addTask({ prompt: 'Fix the parser touch=progress.txt' });
+  await createHandlers(s).addTask({ prompt: 'Fix the parser touch=progress.txt' });
   const daemon = () => s.snapshot().daemons[0]!;
   await until(clock, 'the runtime paused', () => daemon().runtime.pauseKind === 'environment');
   await until(clock, 'the session closed', () => s.sessions.list({})[0]?.state === 'closed');
@@ -79,14 +80,14 @@ it('claude logged out mid-task: the task goes back with its session parked; once
   // Given back, not failed: the task waits in the queue, its agent session and workspace kept.
   expect(given).toMatchObject({ outcome: 'released', attempt: 1 });
   expect(given.resumeToken).toMatch(/^[0-9a-f-]{36}$/);
-  expect((await s.handlers.listTasks({}))[0]!.status).toBe('todo');
+  expect((await createHandlers(s).listTasks({}))[0]!.status).toBe('todo');
   expect(s.sessions.events(given.id).map((e) => e.event)).toContain('parked');
   const [first] = invocations(cliLog);
   expect(existsSync(join(first!.cwd, 'progress.txt'))).toBe(true);
 
   writeFileSync(modeFile, 'ok');
   await clock.advance(60_000); // the probe
-  await until(clock, 'the task done', async () => (await s.handlers.listTasks({}))[0]!.status === 'done');
+  await until(clock, 'the task done', async () => (await createHandlers(s).listTasks({}))[0]!.status === 'done');
 
   const [, second] = invocations(cliLog);
   expect(second).toMatchObject({ resume: given.resumeToken, cwd: first!.cwd, prompt: ENVIRONMENT_RESUME_PROMPT });
@@ -106,7 +107,7 @@ it('the CLI no longer knows the parked session: the next run starts over with th
   rmSync(join(dir, '.fake-claude', 'sessions', given.resumeToken!)); // as if the CLI's history was cleared
   writeFileSync(modeFile, 'ok');
   await clock.advance(60_000);
-  await until(clock, 'the task done', async () => (await s.handlers.listTasks({}))[0]!.status === 'done');
+  await until(clock, 'the task done', async () => (await createHandlers(s).listTasks({}))[0]!.status === 'done');
 
   const [first, resumed, fresh] = invocations(cliLog);
   expect(resumed).toMatchObject({ resume: given.resumeToken, cwd: first!.cwd });
@@ -135,7 +136,7 @@ it('acp: a turn stalled on the network is given back; the next run loads the sam
   });
   sup = await createSupervisor({ dataDir: join(dir, 'data'), config, clock });
   const s = sup;
-  await s.handlers.addTask({ prompt: 'Port the module offline' });
+  await createHandlers(s).addTask({ prompt: 'Port the module offline' });
   const calls = () =>
     existsSync(acpLog)
       ? readFileSync(acpLog, 'utf8')
@@ -153,7 +154,7 @@ it('acp: a turn stalled on the network is given back; the next run loads the sam
   expect(s.snapshot().daemons[0]!.runtime.pauseReason).toMatch(/Reconnecting.*no progress, stopped/);
 
   await clock.advance(60_000); // the probe
-  await until(clock, 'the task done', async () => (await s.handlers.listTasks({}))[0]!.status === 'done');
+  await until(clock, 'the task done', async () => (await createHandlers(s).listTasks({}))[0]!.status === 'done');
   const [created, , loaded, prompt] = calls();
   expect(calls().map((c) => c.method)).toEqual(['session/new', 'session/prompt', 'session/load', 'session/prompt']);
   expect(loaded).toMatchObject({ sessionId: created!.sessionId, cwd: created!.cwd });
@@ -166,8 +167,8 @@ it('a parked session whose task was cancelled meanwhile is dropped: its workspac
   const { s, cliLog, given } = await claudeWithBrokenLogin(dir, clock);
   const [first] = invocations(cliLog);
   expect(existsSync(first!.cwd)).toBe(true);
-  const [task] = await s.handlers.listTasks({});
-  await s.handlers.cancelTask({ id: task!.id });
+  const [task] = await createHandlers(s).listTasks({});
+  await createHandlers(s).cancelTask({ id: task!.id });
 
   await clock.advance(60_000); // the probe step looks at the queue: the task is not waiting any more
   await until(clock, 'the parked session dropped', () => !s.sessions.parked.has(given.id));

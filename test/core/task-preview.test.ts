@@ -5,9 +5,9 @@
 import { join } from 'node:path';
 import { PROMPT_PREVIEW_CHARS } from '@shared/task';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { NightshiftCore } from '../../src-main/api/core-api';
+import { createCore } from '../../src-main/api/create-core';
 import { parseConfig } from '../../src-main/core/config';
-import type { NightshiftCore } from '../../src-main/core/core-api';
-import { createCore } from '../../src-main/core/create-core';
 import { tempDirsPerTest } from '../support/temp-dir';
 
 const tempDir = tempDirsPerTest();

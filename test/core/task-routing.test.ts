@@ -7,8 +7,9 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src-main/api/dispatch';
+import { createHandlers } from '../../src-main/api/handlers';
 import { parseConfig } from '../../src-main/core/config';
-import { createSupervisor } from '../../src-main/core/create-core';
+import { createSupervisor } from '../../src-main/core/create-supervisor';
 import type { Supervisor } from '../../src-main/core/supervisor';
 import { type RouteTarget, refuseUnroutable, whyNoDaemonTakes } from '../../src-main/core/task-routing';
 import { tempDirsPerTest } from '../support/temp-dir';
@@ -76,7 +77,7 @@ describe('tasks no daemon can take (supervisor and handlers)', () => {
   it('addTask refuses an unknown queue or runtime with the known ones, and writes nothing', async () => {
     const s = await supervisor(tempDir());
     const refused = async (args: { prompt: string; queue?: string; runtime?: string }) => {
-      const err = await Promise.resolve(s.handlers.addTask(args)).catch((e: unknown) => e);
+      const err = await Promise.resolve(createHandlers(s).addTask(args)).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ApiError);
       return (err as ApiError).message;
     };
@@ -91,16 +92,16 @@ describe('tasks no daemon can take (supervisor and handlers)', () => {
     const s = await supervisor(tempDir());
     // Written straight to the queue, as an older version or another process could have.
     s.queue.add({ prompt: 'lost', queue: 'nowhere' });
-    await s.handlers.addTask({ prompt: 'held', queue: 'ops' });
-    await s.handlers.addTask({ prompt: 'fine' });
-    const tasks = await s.handlers.listTasks({});
+    await createHandlers(s).addTask({ prompt: 'held', queue: 'ops' });
+    await createHandlers(s).addTask({ prompt: 'fine' });
+    const tasks = await createHandlers(s).listTasks({});
     const why = Object.fromEntries(tasks.map((t) => [t.title, t.blocked]));
     expect(why).toEqual({
       lost: 'unknown queue "nowhere": no daemon watches it (known: default, ops)',
       held: 'daemon paused (ops; "nightshift wake" resumes it)',
       fine: null,
     });
-    const snapshot = await s.handlers.getSnapshot({});
+    const snapshot = await createHandlers(s).getSnapshot({});
     expect(snapshot.live).toBe(false);
     expect(snapshot.daemons.map((d) => d.state)).toEqual(['stopped', 'stopped']);
     expect(snapshot.blockedTasks).toEqual([
@@ -121,24 +122,24 @@ describe('tasks no daemon can take (supervisor and handlers)', () => {
 describe('tuning saved from a view overrides the config file', () => {
   it('is marked in settings and the snapshot, and resetDaemonTuning restores the config values', async () => {
     const s = await supervisor(tempDir());
-    await s.handlers.setSettings({ daemons: [{ name: 'ops', pollIntervalMs: 7_000, maxConcurrent: 3 }] });
+    await createHandlers(s).setSettings({ daemons: [{ name: 'ops', pollIntervalMs: 7_000, maxConcurrent: 3 }] });
     // Saving the config's own value is not an override.
-    await s.handlers.setSettings({ daemons: [{ name: 'local', jitter: true }] });
-    let settings = await s.handlers.getSettings({});
+    await createHandlers(s).setSettings({ daemons: [{ name: 'local', jitter: true }] });
+    let settings = await createHandlers(s).getSettings({});
     const ops = settings.daemons.find((d) => d.name === 'ops')!;
     expect(ops).toMatchObject({ pollIntervalMs: 7_000, maxConcurrent: 3, overridden: ['pollIntervalMs', 'maxConcurrent'] });
     expect(ops.configured).toEqual({ pollIntervalMs: 5_000, maxIdleBackoffMs: 120_000, maxConcurrent: 1, jitter: true });
     expect(settings.daemons.find((d) => d.name === 'local')!.overridden).toEqual([]);
-    expect((await s.handlers.getSnapshot({})).daemons.find((d) => d.name === 'ops')!.overridden).toEqual([
+    expect((await createHandlers(s).getSnapshot({})).daemons.find((d) => d.name === 'ops')!.overridden).toEqual([
       'pollIntervalMs',
       'maxConcurrent',
     ]);
 
-    settings = await s.handlers.resetDaemonTuning({ name: 'ops', keys: ['maxConcurrent'] });
+    settings = await createHandlers(s).resetDaemonTuning({ name: 'ops', keys: ['maxConcurrent'] });
     expect(settings.daemons.find((d) => d.name === 'ops')).toMatchObject({ maxConcurrent: 1, overridden: ['pollIntervalMs'] });
-    settings = await s.handlers.resetDaemonTuning({ name: 'ops' });
+    settings = await createHandlers(s).resetDaemonTuning({ name: 'ops' });
     expect(settings.daemons.find((d) => d.name === 'ops')).toMatchObject({ pollIntervalMs: 5_000, overridden: [] });
     expect(s.state.tuning('ops')).toEqual({});
-    await expect(async () => s.handlers.resetDaemonTuning({ name: 'ghost' })).rejects.toThrow(/no daemon named "ghost"/);
+    await expect(async () => createHandlers(s).resetDaemonTuning({ name: 'ghost' })).rejects.toThrow(/no daemon named "ghost"/);
   });
 });

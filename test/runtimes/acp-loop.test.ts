@@ -8,9 +8,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
+import { createHandlers } from '../../src-main/api/handlers';
 import { FakeClock } from '../../src-main/core/clock';
 import { parseConfig } from '../../src-main/core/config';
-import { createSupervisor } from '../../src-main/core/create-core';
+import { createSupervisor } from '../../src-main/core/create-supervisor';
 import type { Supervisor } from '../../src-main/core/supervisor';
 import { tempDirsPerTest } from '../support/temp-dir';
 import { FIXTURES, readJsonLines } from './helpers';
@@ -52,11 +53,11 @@ it('acp: tool calls, permission decisions and messages are in the session timeli
   const clock = new FakeClock();
   sup = await start(dir, clock);
   const outside = join(dir, 'outside.txt');
-  const task = await sup.handlers.addTask({ prompt: `Update the notes edit=notes.md outside=${outside}` });
+  const task = await createHandlers(sup).addTask({ prompt: `Update the notes edit=notes.md outside=${outside}` });
   const session = () => sup!.sessions.list({})[0];
   await until(clock, 'done', () => session()?.state === 'closed');
 
-  expect((await sup.handlers.listTasks({})).find((t) => t.id === task.id)).toMatchObject({
+  expect((await createHandlers(sup).listTasks({})).find((t) => t.id === task.id)).toMatchObject({
     status: 'done',
     result: `Done: Update the notes edit=notes.md outside=${outside}`,
   });
@@ -85,7 +86,7 @@ it('acp: a rate limit pauses the runtime; at the reset the same ACP session is l
   const dir = tempDir();
   const clock = new FakeClock();
   sup = await start(dir, clock);
-  const task = await sup.handlers.addTask({ prompt: 'Refactor ratelimit' });
+  const task = await createHandlers(sup).addTask({ prompt: 'Refactor ratelimit' });
   const session = () => sup!.sessions.list({})[0];
 
   await until(clock, 'the rate limit', () => session()?.state === 'rate_limited');
@@ -97,7 +98,7 @@ it('acp: a rate limit pauses the runtime; at the reset the same ACP session is l
 
   await clock.advance(resetAt - clock.now());
   await until(clock, 'done', () => session()?.state === 'closed');
-  const done = (await sup.handlers.listTasks({})).find((t) => t.id === task.id)!;
+  const done = (await createHandlers(sup).listTasks({})).find((t) => t.id === task.id)!;
   expect(done.status).toBe('done');
   expect(done.result).toMatch(new RegExp(`^Resumed ${acpSession} after 0 turn\\(s\\): `));
   const methods = (await readJsonLines<{ method?: string; sessionId?: string }>(join(dir, 'acp.jsonl'))).filter((l) =>
@@ -121,13 +122,13 @@ it('acp: an agent that requires authentication gives the task back and pauses th
     ],
   });
   sup = await createSupervisor({ dataDir: join(dir, 'data'), config, clock });
-  await sup.handlers.addTask({ prompt: 'Anything' });
+  await createHandlers(sup).addTask({ prompt: 'Anything' });
   const daemon = () => sup!.snapshot().daemons[0]!;
 
   await until(clock, 'the runtime paused', () => daemon().runtime.pauseKind === 'environment');
   await until(clock, 'the session closed', () => sup!.sessions.list({})[0]?.state === 'closed');
   expect(daemon().runtime.pauseReason).toBe('Authentication required: not logged in');
   expect(sup.sessions.list({})[0]!.outcome).toBe('released');
-  const [task] = await sup.handlers.listTasks({});
+  const [task] = await createHandlers(sup).listTasks({});
   expect(task!.status).toBe('todo');
 });

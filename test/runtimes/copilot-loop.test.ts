@@ -7,9 +7,10 @@
  */
 import { join, resolve } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
+import { createHandlers } from '../../src-main/api/handlers';
 import { FakeClock } from '../../src-main/core/clock';
 import { parseConfig } from '../../src-main/core/config';
-import { createSupervisor } from '../../src-main/core/create-core';
+import { createSupervisor } from '../../src-main/core/create-supervisor';
 import type { Supervisor } from '../../src-main/core/supervisor';
 import { tempDirsPerTest } from '../support/temp-dir';
 import { readJsonLines } from './helpers';
@@ -51,7 +52,7 @@ it('copilot: usage limit → runtime paused → the same Copilot session resumes
   });
   sup = await createSupervisor({ dataDir: join(dir, 'data'), config, clock });
   const resetAt = Math.ceil((clock.now() + 60 * 60 * 1000) / 1000) * 1000;
-  const task = await sup.handlers.addTask({ prompt: `Refactor the parser ratelimit=${resetAt / 1000}` });
+  const task = await createHandlers(sup).addTask({ prompt: `Refactor the parser ratelimit=${resetAt / 1000}` });
   const session = () => sup!.sessions.list({})[0];
 
   await until(clock, 'the usage limit', () => session()?.state === 'rate_limited');
@@ -64,7 +65,7 @@ it('copilot: usage limit → runtime paused → the same Copilot session resumes
   expect(session()!.state).toBe('rate_limited');
   await clock.advance(1_000);
   await until(clock, 'done', () => session()?.state === 'closed');
-  const done = (await sup.handlers.listTasks({})).find((t) => t.id === task.id)!;
+  const done = (await createHandlers(sup).listTasks({})).find((t) => t.id === task.id)!;
   expect(done.status).toBe('done');
   expect(done.result).toBe(`Resumed ${copilotSession}: continued and finished.`);
 
@@ -101,9 +102,9 @@ it.skipIf(!COPILOT)(
         ],
       });
       sup = await createSupervisor({ dataDir: join(dir, 'data'), config, clock });
-      const task = await sup.handlers.addTask({ prompt: 'Make the tests pass' });
+      const task = await createHandlers(sup).addTask({ prompt: 'Make the tests pass' });
       await until(clock, 'done', () => sup!.sessions.list({})[0]?.state === 'closed', 120_000);
-      const done = (await sup.handlers.listTasks({})).find((t) => t.id === task.id)!;
+      const done = (await createHandlers(sup).listTasks({})).find((t) => t.id === task.id)!;
       expect(done).toMatchObject({ status: 'done', result: 'All tests pass now.' });
       expect(sup.sessions.list({})[0]!.resumeToken).toMatch(/^[0-9a-f-]{36}$/);
       expect(provider.requests.length).toBeGreaterThan(0);

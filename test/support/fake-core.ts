@@ -10,8 +10,9 @@ import type { Settings } from '@shared/settings';
 import type { DaemonSnapshot, Snapshot } from '@shared/snapshot';
 import type { LocalTask } from '@shared/task';
 import type { TickRecord } from '@shared/ticks';
+import type { NightshiftCore } from '../../src-main/api/core-api';
 import { ApiError, type ApiHandlers } from '../../src-main/api/dispatch';
-import type { CoreEventName, CoreEvents, NightshiftCore } from '../../src-main/core/core-api';
+import type { CoreEventName, CoreEvents } from '../../src-main/core/core-events';
 
 export interface FakeCore extends NightshiftCore {
   emit<E extends CoreEventName>(event: E, payload: CoreEvents[E]): void;

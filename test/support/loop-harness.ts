@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { TickRecord } from '@shared/ticks';
 import { FakeClock } from '../../src-main/core/clock';
-import type { Notice } from '../../src-main/core/core-api';
+import type { Notice } from '../../src-main/core/core-events';
 import type { DaemonLoop, LoopTuning } from '../../src-main/core/loop/daemon-loop';
 import { SessionStore } from '../../src-main/core/sessions/session-store';
 import type { TaskSource } from '../../src-main/core/sources/port';

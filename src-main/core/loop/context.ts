@@ -5,7 +5,7 @@
 
 import type { SessionRow } from '@shared/sessions';
 import type { Clock } from '../clock';
-import type { Notice } from '../core-api';
+import type { Notice } from '../core-events';
 import type { Logger } from '../log';
 import type { RuntimePool } from '../pool';
 import type { AgentRuntime } from '../runtimes/port';

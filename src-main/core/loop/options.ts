@@ -3,7 +3,7 @@ import type { TuningValues } from '@shared/settings';
 import type { TickRecord } from '@shared/ticks';
 import type { Random } from '../backoff';
 import type { Clock } from '../clock';
-import type { Notice } from '../core-api';
+import type { Notice } from '../core-events';
 import type { Logger } from '../log';
 import type { AgentRuntime } from '../runtimes/port';
 import type { SessionStore } from '../sessions/session-store';

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FAKE_AGENT, isLive, tempDir } from '../../../test/runtimes/helpers';
 import { buildAgentEnv } from './agent-env';
-import { type OutputStream, spawnAgentProcess } from './agent-process';
+import { spawnAgentProcess } from './agent-process';
+import type { OutputStream } from './port';
 
 describe('spawnAgentProcess (real child processes)', () => {
   let dir: string;

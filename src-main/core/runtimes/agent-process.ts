@@ -14,6 +14,7 @@ import { wrapperArgv, wrapperEnv } from './agent-wrapper';
 import { createBoundedLog, DEFAULT_MAX_LOG_BYTES } from './bounded-log';
 import { createLineSplitter, DEFAULT_MAX_LINE_CHARS } from './line-splitter';
 import { followOutput } from './output-follower';
+import type { OutputStream } from './port';
 import { watchProcessIdentity } from './process-identity';
 import { processTreeOps, terminateTree } from './process-tree';
 import { type ExitRecord, readExitRecord } from './run-folder';
@@ -21,8 +22,6 @@ import { type ExitRecord, readExitRecord } from './run-folder';
 export const DEFAULT_STOP_GRACE_MS = 5000;
 /** How often an adopted run (not our child: no exit event) is checked for its exit record. */
 export const ADOPTED_POLL_MS = 250;
-
-export type OutputStream = 'stdout' | 'stderr';
 
 interface OutputOptions {
   logPath: string;

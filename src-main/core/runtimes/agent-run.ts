@@ -7,8 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { Logger } from '../log';
-import { type AgentProcess, adoptAgentProcess, type OutputStream, type ProcessExit, spawnAgentProcess } from './agent-process';
-import type { AgentEvent, AgentHandle, AgentOutcome, StopReason } from './port';
+import { type AgentProcess, adoptAgentProcess, type ProcessExit, spawnAgentProcess } from './agent-process';
+import type { AgentEvent, AgentHandle, AgentOutcome, OutputStream, StopReason } from './port';
 
 export interface RunInterpreter {
   /** Events this line means (already including any `output` event to show). */

@@ -4,11 +4,11 @@
  * this interpreter turns those into AgentEvents and, at exit, an outcome.
  */
 
-import type { OutputStream, ProcessExit } from './agent-process';
+import type { ProcessExit } from './agent-process';
 import { describeExit, type RunInterpreter } from './agent-run';
 import { classifyEnvironment, firstErrorLine, stripAnsi } from './environment';
 import { clipStart, OutputTail } from './output-tail';
-import type { AgentEvent, AgentOutcome, EnvironmentCause } from './port';
+import type { AgentEvent, AgentOutcome, EnvironmentCause, OutputStream } from './port';
 import { DEFAULT_RATE_LIMIT_WAIT_MS } from './reset-time';
 
 /**

@@ -9,12 +9,21 @@ import type { Clock } from '../clock';
 import type { RuntimeConfig } from '../config';
 import type { Logger } from '../log';
 import { buildAgentEnv } from './agent-env';
-import type { OutputStream, ProcessExit } from './agent-process';
+import type { ProcessExit } from './agent-process';
 import { adoptAgentRun, describeExit, type RunInterpreter, startAgentRun } from './agent-run';
 import { checkLaunch } from './availability';
 import type { Launch } from './launch';
 import { OutputTail } from './output-tail';
-import type { AgentAdoptSpec, AgentEvent, AgentHandle, AgentOutcome, AgentRuntime, AgentStartSpec, Availability } from './port';
+import type {
+  AgentAdoptSpec,
+  AgentEvent,
+  AgentHandle,
+  AgentOutcome,
+  AgentRuntime,
+  AgentStartSpec,
+  Availability,
+  OutputStream,
+} from './port';
 import { DEFAULT_RATE_LIMIT_WAIT_MS, parseResetValue } from './reset-time';
 
 export type CommandRuntimeConfig = Extract<RuntimeConfig, { kind: 'command' }>;

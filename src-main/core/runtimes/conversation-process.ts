@@ -11,9 +11,10 @@
  */
 import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
-import { type AgentProcess, DEFAULT_STOP_GRACE_MS, type OutputStream, type ProcessExit, terminateGroup } from './agent-process';
+import { type AgentProcess, DEFAULT_STOP_GRACE_MS, type ProcessExit, terminateGroup } from './agent-process';
 import { createBoundedLog, DEFAULT_MAX_LOG_BYTES } from './bounded-log';
 import { createLineSplitter, DEFAULT_MAX_LINE_CHARS } from './line-splitter';
+import type { OutputStream } from './port';
 
 /** After the agent exits, how long its pipes may stay open (held by a leftover child) before we stop reading. */
 const PIPE_DRAIN_MS = 1000;

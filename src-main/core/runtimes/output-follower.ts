@@ -7,8 +7,8 @@
  */
 import { type FileHandle, open } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { OutputStream } from './agent-process';
 import { RUN_FILES } from './agent-wrapper';
+import type { OutputStream } from './port';
 
 export const FOLLOW_POLL_MS = 100;
 const CHUNK_BYTES = 64 * 1024;

@@ -5,10 +5,13 @@
  */
 import type { Task } from '@shared/task';
 
+/** Which of an agent's output streams a line came from. */
+export type OutputStream = 'stdout' | 'stderr';
+
 /** Something an agent said while running, normalised across CLIs. */
 export type AgentEvent =
   /** `retry`: the CLI only says it is retrying (reconnecting, API retry): not progress for stall detection. */
-  | { type: 'output'; stream: 'stdout' | 'stderr'; line: string; retry?: true }
+  | { type: 'output'; stream: OutputStream; line: string; retry?: true }
   /** The agent's own conversation id, to resume the same conversation later. */
   | { type: 'resume_token'; token: string }
   | { type: 'usage'; inputTokens?: number; outputTokens?: number; costUsd?: number }

@@ -37,7 +37,10 @@ async function withApi<T>(
 ): Promise<T> {
   const io = options.io ?? stdio;
   // Loaded on use: --help and argument errors never load the core or the control client.
-  const [{ connectToInstance }, { resolveDataDir }] = await Promise.all([import('./instance-connect'), import('../data-dir')]);
+  const [{ connectToInstance }, { resolveDataDir }] = await Promise.all([
+    import('./instance-connect'),
+    import('../../core/store/data-dir'),
+  ]);
   const dataDir = resolveDataDir(dataDirOption);
   const connection = await connectToInstance(dataDir);
   const access = connection
@@ -63,8 +66,8 @@ async function withQueue<T>(
   options: { create?: boolean } = {},
 ): Promise<T> {
   const [{ resolveDataDir }, { controlSocketPath }] = await Promise.all([
-    import('../data-dir'),
-    import('../control/socket-path'),
+    import('../../core/store/data-dir'),
+    import('../../api/control/socket-path'),
   ]);
   const dataDir = resolveDataDir(dataDirOption);
   const maybeLive = process.platform === 'win32' || existsSync(controlSocketPath(dataDir));

@@ -22,9 +22,9 @@ export function registerDashboardCommand(program: Command): void {
         dirs,
         { DASHBOARD_PORT_FILE_NAME },
       ] = await Promise.all([
-        import('../control/secret'),
+        import('../../api/control/secret'),
         import('../dashboard-token'),
-        import('../data-dir'),
+        import('../../core/store/data-dir'),
         import('./run-dashboard'),
       ]);
       const { ensurePrivateDataDir, resolveDataDir } = dirs;

@@ -19,7 +19,7 @@ export function registerDoctorCommand(program: Command): void {
           import('../../core/errors'),
           import('../../core/store/doctor'),
           import('../../core/store/instance-lock'),
-          import('../data-dir'),
+          import('../../core/store/data-dir'),
         ]);
       const dataDir = resolveDataDir(opts.dataDir);
       let lock: Awaited<ReturnType<typeof acquireInstanceLock>>;

@@ -3,9 +3,9 @@
  * instance-access.ts, so a command that finds an instance never loads the
  * core, the database driver, the sources or the runtimes.
  */
-import { type ControlConnection, connectControl } from '../control/client';
-import { controlSocketPath } from '../control/protocol';
-import { readControlSecret } from '../control/secret';
+import { type ControlConnection, connectControl } from '../../api/control/client';
+import { controlSocketPath } from '../../api/control/protocol';
+import { readControlSecret } from '../../api/control/secret';
 
 /** Connects to the instance serving `dataDir`, presenting its control secret; null when none runs. */
 export async function connectToInstance(dataDir: string): Promise<ControlConnection | null> {

@@ -12,10 +12,10 @@ import type { LocalTask } from '@shared/task';
 import { formatTextIssues, queueFilterIssues, type TaskTextInput, taskTextIssues } from '@shared/task-text';
 import { addLocalTask, type ListFilter, listLocalTasks, TaskRefusedError } from '../../core/local-tasks';
 import { LocalTaskQueue } from '../../core/sources/local-queue';
+import { ensurePrivateDataDir } from '../../core/store/data-dir';
 import { DB_FILE_NAME, type Db, openDatabase } from '../../core/store/db';
 import { acquireInstanceLock, InstanceLockedError } from '../../core/store/instance-lock';
 import type { RouteTarget } from '../../core/task-routing';
-import { ensurePrivateDataDir } from '../data-dir';
 import { CliError, EXIT_USAGE } from './cli-error';
 
 /** The config the last `run` saved (instance-access.ts writes it), so offline commands see the same daemons. */

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import type { NightshiftCore } from '../../core/core-api';
+import type { NightshiftCore } from '../../api/core-api';
 import { errorMessage } from '../../core/errors';
 import type { Logger } from '../../core/log';
 import { dashboardTokenPath, loadOrCreateDashboardToken, watchDashboardToken } from '../dashboard-token';

@@ -5,19 +5,30 @@
  */
 
 import type { Reply } from '@shared/envelope';
+import { acquireInstanceLockToServe, type ServedInstance, serveControl } from '../../api/control/instance';
+import type { NightshiftCore } from '../../api/core-api';
+import { createCore } from '../../api/create-core';
 import { dispatchRequest } from '../../api/dispatch';
-import type { NightshiftCore } from '../../core/core-api';
-import { createCore } from '../../core/create-core';
 import { errorMessage } from '../../core/errors';
-import { createStreamLogger, type Logger } from '../../core/log';
+import { createStreamLogger, type Logger, type LogLevel } from '../../core/log';
+import { ensurePrivateDataDir, removePidFile, resolveDataDir, writePidFile } from '../../core/store/data-dir';
 import { type InstanceLock, InstanceLockedError } from '../../core/store/instance-lock';
-import { acquireInstanceLockToServe, type ServedInstance, serveControl } from '../control/instance';
-import { ensurePrivateDataDir, removePidFile, resolveDataDir, writePidFile } from '../data-dir';
 import { CliError } from './cli-error';
 import { saveRunConfig } from './instance-access';
-import { AGENT_GRACE_MS, type RunOptions } from './run';
 import { resolveRunConfig } from './run-config';
 import { chooseDashboardPort, type RunningDashboard, startRunDashboard } from './run-dashboard';
+
+/** How long running agents get between SIGTERM and SIGKILL on shutdown. */
+export const AGENT_GRACE_MS = 5_000;
+export interface RunOptions {
+  config?: string;
+  dataDir?: string;
+  agent?: string[];
+  maxConcurrent?: number;
+  dashboard?: boolean;
+  port?: number;
+  logLevel: LogLevel;
+}
 
 const SCOPE = 'cli';
 

@@ -8,19 +8,7 @@
  */
 import { TUNING_LIMITS } from '@shared/tuning-limits';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import type { LogLevel } from '../../core/log';
-
-/** How long running agents get between SIGTERM and SIGKILL on shutdown. */
-export const AGENT_GRACE_MS = 5_000;
-export interface RunOptions {
-  config?: string;
-  dataDir?: string;
-  agent?: string[];
-  maxConcurrent?: number;
-  dashboard?: boolean;
-  port?: number;
-  logLevel: LogLevel;
-}
+import type { RunOptions } from './run-foreground';
 
 function positiveInt(name: string, max: number) {
   return (value: string): number => {

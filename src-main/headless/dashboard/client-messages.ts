@@ -9,8 +9,8 @@ import type { Reply } from '@shared/envelope';
 import { messageIdSchema, type ReplyMessage, requestMessageSchema } from '@shared/wire';
 import { formatIssues } from '@shared/zod-issues';
 import type { WebSocket } from 'ws';
+import type { NightshiftCore } from '../../api/core-api';
 import { type DispatchOptions, dispatchRequest } from '../../api/dispatch';
-import type { NightshiftCore } from '../../core/core-api';
 
 /** Requests one client may have running at once; more are refused rather than queued without bound. */
 export const MAX_IN_FLIGHT = 64;

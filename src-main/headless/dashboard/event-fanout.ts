@@ -8,8 +8,8 @@
 import { EVENT_NAMES, type EventName, type EventPayloads } from '@shared/contract';
 import type { EventMessage } from '@shared/wire';
 import type { WebSocket } from 'ws';
+import type { NightshiftCore } from '../../api/core-api';
 import type { Clock } from '../../core/clock';
-import type { NightshiftCore } from '../../core/core-api';
 
 /** A client this far behind gets no more events until it drains; its next snapshot catches it up. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;

@@ -11,15 +11,15 @@ import type { Duplex } from 'node:stream';
 import { CONTENT_SECURITY_POLICY } from '@shared/csp';
 import { MAX_CLIENT_MESSAGE_BYTES, WS_PATH } from '@shared/wire';
 import { WebSocketServer } from 'ws';
+import type { NightshiftCore } from '../../api/core-api';
+import { sendText, serveStaticFile } from '../../api/static-files';
 import type { Clock } from '../../core/clock';
 import { systemClock } from '../../core/clock';
-import type { NightshiftCore } from '../../core/core-api';
 import { errorMessage } from '../../core/errors';
 import { type Logger, silentLogger } from '../../core/log';
 import { checkToken, generateToken, isAllowedHost, isAllowedOrigin, tokenCookie } from './auth';
 import { attachClientMessages } from './client-messages';
 import { createEventFanout } from './event-fanout';
-import { sendText, serveStaticFile } from './static-files';
 
 export interface DashboardServerOptions {
   core: NightshiftCore;

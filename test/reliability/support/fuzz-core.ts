@@ -1,5 +1,5 @@
 /**
- * The target of the fuzzers: a real core (createSupervisor over a temp data
+ * The target of the fuzzers: a real core (createCore over a temp data
  * dir, real SQLite file) with its real contract handlers, and a second,
  * read-only connection to the same file that tells whether anything was
  * committed: `PRAGMA data_version` changes on that connection whenever another
@@ -9,10 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import type { NightshiftCore } from '../../../src-main/api/core-api';
+import { createCore } from '../../../src-main/api/create-core';
 import { parseConfig } from '../../../src-main/core/config';
-import { createSupervisor } from '../../../src-main/core/create-core';
 import { DB_FILE_NAME } from '../../../src-main/core/store/db';
-import type { Supervisor } from '../../../src-main/core/supervisor';
 
 export const FAKE_AGENT = resolve(__dirname, '..', '..', 'fixtures', 'fake-agent.mjs');
 export const DAEMON = 'local';
@@ -24,7 +24,7 @@ export interface DbFingerprint {
 }
 
 export interface FuzzCore {
-  core: Supervisor;
+  core: NightshiftCore;
   dataDir: string;
   fingerprint(): DbFingerprint;
   close(): Promise<void>;
@@ -43,7 +43,7 @@ export async function startFuzzCore(): Promise<FuzzCore> {
     ],
   });
   // No loops: fuzzed tasks must stay in the queue so that listTasks can read them back, and no agent may run.
-  const core = await createSupervisor({ dataDir, config, startLoops: false });
+  const core = await createCore({ dataDir, config, startLoops: false });
   const reader = new Database(join(dataDir, DB_FILE_NAME), { readonly: true });
   const tables = (
     reader.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import type { TickRecord } from '@shared/ticks';
 import { FakeClock, settle } from '../../../src-main/core/clock';
 import { sourceConfigSchema } from '../../../src-main/core/config';
-import type { Notice } from '../../../src-main/core/core-api';
+import type { Notice } from '../../../src-main/core/core-events';
 import type { DaemonLoop, LoopTuning } from '../../../src-main/core/loop/daemon-loop';
 import { SessionStore } from '../../../src-main/core/sessions/session-store';
 import { createHttpSource, type HttpSourceConfig, type HttpTaskSource } from '../../../src-main/core/sources/http';

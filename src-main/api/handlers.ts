@@ -1,15 +1,15 @@
 /**
- * The contract's requests, implemented over a Supervisor. Arguments arrive
+ * The contract's requests, implemented over the running core. Arguments arrive
  * already validated by dispatchRequest; these functions only check what a
  * schema cannot (does the daemon exist, is the task in a state that allows it).
  */
 import type { LocalTask, TaskStatus } from '@shared/task';
-import { ApiError, type ApiHandlers } from '../api/dispatch';
-import { addLocalTask, listLocalTasks, TaskRefusedError } from './local-tasks';
-import { sessionSpans } from './session-spans';
-import type { Supervisor } from './supervisor';
+import { addLocalTask, listLocalTasks, TaskRefusedError } from '../core/local-tasks';
+import { sessionSpans } from '../core/session-spans';
+import { ApiError, type ApiHandlers } from './dispatch';
+import type { HandledCore } from './handled-core';
 
-export function createHandlers(sup: Supervisor): ApiHandlers {
+export function createHandlers(sup: HandledCore): ApiHandlers {
   const daemon = (name: string) => {
     const d = sup.daemons.get(name);
     if (!d) throw new ApiError('not_found', `no daemon named "${name}"`);

@@ -4,22 +4,8 @@
  * contract's handlers.
  */
 
-import type { EventPayloads } from '@shared/contract';
-import type { ApiHandlers } from '../api/dispatch';
-
-/** Something a person may want to be told about (desktop notification, CLI log line). */
-export interface Notice {
-  kind: 'task_done' | 'task_failed' | 'rate_limited' | 'unauthorized' | 'storage_fault' | 'runtime_unavailable';
-  daemon: string;
-  title: string;
-  body: string;
-}
-
-export interface CoreEvents extends EventPayloads {
-  notice: Notice;
-}
-
-export type CoreEventName = keyof CoreEvents;
+import type { CoreEventName, CoreEvents } from '../core/core-events';
+import type { ApiHandlers } from './dispatch';
 
 export interface NightshiftCore {
   /** Implements every contract request; hand these to dispatchRequest. */

@@ -1,14 +1,13 @@
 /**
- * The core's front door: opens the database, builds one DaemonLoop per
+ * Builds the running core: opens the database, builds one DaemonLoop per
  * configured daemon, reconciles what a previous run left behind and starts
- * ticking. Both shells call this and nothing deeper.
+ * ticking. The shells reach it through api/create-core.ts (createCore).
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from './clock';
 import { systemClock } from './clock';
 import type { NightshiftConfig } from './config';
-import type { NightshiftCore } from './core-api';
 import { type Logger, silentLogger } from './log';
 import type { SecretStore } from './secret-port';
 import { DB_FILE_NAME, openDatabase } from './store/db';
@@ -31,11 +30,7 @@ export interface CoreOptions {
   secrets?: SecretStore;
 }
 
-export async function createCore(options: CoreOptions): Promise<NightshiftCore> {
-  return createSupervisor(options);
-}
-
-/** The same, typed as the Supervisor for tests and benches that look inside. */
+/** Opens the database and builds the Supervisor (the shells wrap it with api/create-core.ts). */
 export async function createSupervisor(options: CoreOptions): Promise<Supervisor> {
   // The data dir holds agent logs and the control socket: keep it private.
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
