@@ -17,10 +17,10 @@ const ROOT = resolve(__dirname, '../..');
 /** A tree that follows the rules: shared ← core ← api ← shell; shared ← renderer. */
 const CLEAN: Record<string, string> = {
   'src-shared/contract.ts': "import { z } from 'zod';\nexport const ok = z.string();\n",
-  'src-main/core/loop.ts': "import { ok } from '@shared/contract';\nexport const loop = ok;\n",
+  'src-main/core/loop.ts': "import { ok } from '../../src-shared/contract';\nexport const loop = ok;\n",
   'src-main/api/handlers.ts': "import { loop } from '../core/loop';\nexport const handlers = loop;\n",
   'src-main/shell/window.ts': "import 'electron';\nimport { handlers } from '../api/handlers';\nexport const w = handlers;\n",
-  'src-renderer/src/view.ts': "import { ok } from '@shared/contract';\nexport const view = ok;\n",
+  'src-renderer/src/view.ts': "import { ok } from '../../src-shared/contract';\nexport const view = ok;\n",
 };
 
 /** One import against each rule (and a cycle). */
