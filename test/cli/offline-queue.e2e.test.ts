@@ -4,6 +4,7 @@
  * process, preloaded with a module trace, must not load the core, the
  * HTTP/PostgreSQL sources, the runtimes, zod or the control client; and it
  * keeps the running core's rules, read from the last run's saved config.
+ * Through a running instance they load the control client, still without zod.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
@@ -136,5 +137,19 @@ describe('offline task add and tasks: the queue table alone', () => {
     expect(task!.prompt).toBe(long.slice(0, 2048));
     expect(task!.blocked).toMatch(/^daemon paused \(local/);
     expect(await cliOk(['tasks', '--data-dir', dataDir])).toMatch(/todo .*daemon paused \(local/);
+  }, 60_000);
+
+  it('through a running instance, task add and tasks load the control client and still no zod, core or sources', async () => {
+    instance = await startRun(['--agent', 'true', '--data-dir', dataDir]);
+    const added = await traced(['task', 'add', 'live work', '--data-dir', dataDir]);
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stderr).not.toMatch(/working on its database directly/);
+    expect(added.modules).toEqual(expect.arrayContaining([expect.stringMatching(/^out\/main\/instance-connect-/)]));
+    const live = (modules: string[]) => heavyIn(modules).filter((m) => !/instance-connect-/.test(m));
+    expect(live(added.modules)).toEqual([]);
+    const listed = await traced(['tasks', '--json', '--data-dir', dataDir]);
+    expect(JSON.parse(listed.stdout)).toMatchObject([{ prompt: 'live work' }]);
+    expect(live(listed.modules)).toEqual([]);
+    expect(listed.modules.some((m) => m.includes('better-sqlite3'))).toBe(false);
   }, 60_000);
 });

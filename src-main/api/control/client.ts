@@ -7,7 +7,8 @@ import { type ApiClient, createApiClient } from '@shared/api-client';
 import type { RequestName } from '@shared/contract';
 import type { Reply } from '@shared/envelope';
 import { errorMessage } from '../../core/errors';
-import { authLine, authRefusalSchema, LineReader, replyEnvelopeSchema } from './protocol';
+import { authLine, LineReader } from './framing';
+import { readReplyLine } from './reply-line';
 
 export interface ControlConnection {
   readonly api: ApiClient;
@@ -52,27 +53,24 @@ function wrap(socket: Socket): ControlConnection {
   };
   const reader = new LineReader(
     (line) => {
-      let parsed: ReturnType<typeof replyEnvelopeSchema.safeParse>;
+      let parsed: ReturnType<typeof readReplyLine>;
       try {
-        const raw: unknown = JSON.parse(line);
-        const refusal = authRefusalSchema.safeParse(raw);
-        if (refusal.success) {
-          refused = `the running instance refused this client: ${refusal.data.error.message}`;
-          failAll(refused);
-          return;
-        }
-        parsed = replyEnvelopeSchema.safeParse(raw);
+        parsed = readReplyLine(JSON.parse(line));
       } catch (err) {
         failAll(`malformed reply from the running instance: ${errorMessage(err)}`);
         return;
       }
-      if (!parsed.success || typeof parsed.data.id !== 'number') {
+      if (parsed.kind === 'refusal') {
+        refused = `the running instance refused this client: ${parsed.message}`;
+        failAll(refused);
+        return;
+      }
+      if (parsed.kind === 'malformed' || typeof parsed.id !== 'number') {
         failAll('malformed reply from the running instance');
         return;
       }
-      const { id, ...reply } = parsed.data;
-      pending.get(id)?.(reply as Reply);
-      pending.delete(id);
+      pending.get(parsed.id)?.(parsed.reply);
+      pending.delete(parsed.id);
     },
     () => failAll('reply from the running instance is too long'),
   );

@@ -4,8 +4,8 @@
  * core, the database driver, the sources or the runtimes.
  */
 import { type ControlConnection, connectControl } from '../../api/control/client';
-import { controlSocketPath } from '../../api/control/protocol';
 import { readControlSecret } from '../../api/control/secret';
+import { controlSocketPath } from '../../api/control/socket-path';
 
 /** Connects to the instance serving `dataDir`, presenting its control secret; null when none runs. */
 export async function connectToInstance(dataDir: string): Promise<ControlConnection | null> {
