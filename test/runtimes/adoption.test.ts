@@ -14,7 +14,7 @@ import { silentLogger } from '../../src-main/core/log';
 import { RuntimePool } from '../../src-main/core/pool';
 import { reconcileRuns } from '../../src-main/core/reconcile';
 import { buildAgentEnv } from '../../src-main/core/runtimes/agent-env';
-import { RUN_FILES, wrapperArgv } from '../../src-main/core/runtimes/agent-wrapper';
+import { RUN_FILES, wrapperArgv, wrapperStdin } from '../../src-main/core/runtimes/agent-wrapper';
 import { createCommandRuntime } from '../../src-main/core/runtimes/command';
 import type { AgentEvent } from '../../src-main/core/runtimes/port';
 import { isSameProcess } from '../../src-main/core/runtimes/process-identity';
@@ -37,7 +37,7 @@ async function orphanedRun(runDir: string, prompt: string, agentLog: string) {
   const env = { ...buildAgentEnv({ taskId: 't_1', sessionId: 's_1' }), FAKE_AGENT_LOG: agentLog };
   const [program, ...args] = wrapperArgv(runDir, 1_000, prompt, [process.execPath, FAKE_AGENT]);
   const child = spawn(program!, args, { cwd: dir, env, detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
-  child.stdin.end(prompt);
+  child.stdin.end(wrapperStdin(prompt));
   child.unref();
   for (let i = 0; i < 200; i++) {
     const record = await readWrapperRecord(runDir);

@@ -1,15 +1,16 @@
 /**
- * The window between spawning the agent wrapper and the wrapper starting the
- * agent: a runner killed there must not leave an agent the restart cannot see
- * (no wrapper record yet) and would therefore run a second time. A real
- * "runner" child process spawns the real wrapper and is killed with SIGKILL
- * while the wrapper still waits for its prompt.
+ * The window between spawning the agent wrapper and the end of the runner's
+ * handover: a runner killed there must not leave an agent the restart cannot
+ * see and would therefore run a second time. A real "runner" child process
+ * spawns the real wrapper and is killed with SIGKILL before it ends the
+ * handover; the kernel then closes the pipe, which the wrapper must tell
+ * apart from the runner's own close (the end byte, agent-wrapper.ts).
  */
 import { spawn } from 'node:child_process';
-import { access } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { wrapperArgv } from '../../src-main/core/runtimes/agent-wrapper';
+import { WRAPPER_INCOMPLETE_PROMPT, wrapperArgv, wrapperStdin } from '../../src-main/core/runtimes/agent-wrapper';
 import { readWrapperRecord } from '../../src-main/core/runtimes/run-folder';
 import { isLive, tempDir } from './helpers';
 
@@ -78,7 +79,7 @@ describe('agent wrapper whose runner dies before the agent starts', () => {
     expect(await readWrapperRecord(runDir)).toBeNull();
   });
 
-  it('starts the agent while its runner lives (the check does not get in the way)', async () => {
+  it('a handover closed without its end byte starts nothing, even with the whole prompt and its runner alive', async () => {
     const runDir = join(dir, 'runs', 's_1', '1');
     const marker = join(dir, 'agent-ran');
     const agent = [process.execPath, '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, 'ran')`];
@@ -86,7 +87,21 @@ describe('agent wrapper whose runner dies before the agent starts', () => {
     const wrapper = spawn(program!, args, { stdio: ['pipe', 'ignore', 'ignore'] });
     wrapper.stdin.end('go');
     const code = await new Promise<number | null>((resolve) => wrapper.once('exit', resolve));
+    expect(code).toBe(WRAPPER_INCOMPLETE_PROMPT);
+    expect(await exists(marker)).toBe(false);
+    expect(await readWrapperRecord(runDir)).toBeNull();
+  });
+
+  it('starts the agent with exactly the prompt after a complete handover', async () => {
+    const runDir = join(dir, 'runs', 's_1', '1');
+    const marker = join(dir, 'agent-ran');
+    // The agent saves what it read on stdin: the prompt, without the end byte.
+    const save = `let d = ''; process.stdin.on('data', (c) => (d += c)).on('end', () => require('fs').writeFileSync(${JSON.stringify(marker)}, d))`;
+    const [program, ...args] = wrapperArgv(runDir, 1_000, 'fix the bug: ünïcode', [process.execPath, '-e', save]);
+    const wrapper = spawn(program!, args, { stdio: ['pipe', 'ignore', 'ignore'] });
+    wrapper.stdin.end(wrapperStdin('fix the bug: ünïcode'));
+    const code = await new Promise<number | null>((resolve) => wrapper.once('exit', resolve));
     expect(code).toBe(0);
-    expect(await exists(marker)).toBe(true);
+    expect(await readFile(marker, 'utf8')).toBe('fix the bug: ünïcode');
   });
 });

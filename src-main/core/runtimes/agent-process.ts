@@ -10,7 +10,7 @@
  * No shell is ever involved: `argv` is passed as an argument array.
  */
 import { spawn } from 'node:child_process';
-import { wrapperArgv, wrapperEnv } from './agent-wrapper';
+import { wrapperArgv, wrapperEnv, wrapperStdin } from './agent-wrapper';
 import { createBoundedLog, DEFAULT_MAX_LOG_BYTES } from './bounded-log';
 import { createLineSplitter, DEFAULT_MAX_LINE_CHARS } from './line-splitter';
 import { followOutput } from './output-follower';
@@ -118,7 +118,7 @@ export function spawnAgentProcess(options: AgentProcessOptions): AgentProcess {
 
   // A wrapper that exits early makes our write fail with EPIPE: its exit record says why.
   child.stdin.on('error', () => {});
-  child.stdin.end(options.stdin ?? '');
+  child.stdin.end(wrapperStdin(options.stdin));
 
   const exited = new Promise<ProcessExit>((resolve) => {
     let spawnError: string | undefined;

@@ -7,14 +7,16 @@
  * - it writes `wrapper.json` (its pid and OS start time, for identity checks
  *   at restart) into the run folder before the agent starts (on Windows the
  *   start time costs a PowerShell run, so the agent starts a moment later);
- * - it reads the whole prompt from its stdin and checks its length: a runner
- *   killed while handing it over leaves no agent started (and no record),
- *   never an agent with half a prompt;
- * - it starts the agent only while the runner that spawned it is still its
- *   parent: a runner killed between the spawn and the agent's start (before
- *   the restart could see a record) leaves no agent behind that the restart
- *   would not know of and would run again (Unix: the parent pid changes when
- *   the parent dies; Windows keeps the old pid, so there the check is moot);
+ * - it reads the whole handover from its stdin, the prompt (possibly empty)
+ *   and then one end byte the runner writes as it closes the pipe, and checks
+ *   both: a runner killed before its handover ended (its pipe closed by the
+ *   kernel, not by the runner) leaves no agent started and no record, never
+ *   an agent with half a prompt, and never an agent the restart cannot see
+ *   and would run a second time;
+ * - a second guard for a runner that dies after the handover but before the
+ *   record is on disk (macOS and Windows write it after a ps/PowerShell run):
+ *   the agent starts only while the runner is still the wrapper's parent
+ *   (Unix: the parent pid changes when the parent dies; Windows keeps it);
  * - the agent's stdout/stderr go straight to files in the run folder (not to
  *   pipes the runner holds), and its exit status to `exit.json` (written
  *   atomically: tmp + rename) once it exits;
@@ -36,8 +38,10 @@ export const RUN_FILES = {
 /** Windows: the runner's SystemRoot, for the wrapper's own PowerShell call only (removed before the agent starts). */
 export const WRAPPER_SYSTEMROOT_KEY = 'NIGHTSHIFT_WRAPPER_SYSTEMROOT';
 
-/** Exit code of a wrapper that got an incomplete prompt and started nothing. */
+/** Exit code of a wrapper that got an incomplete handover and started nothing. */
 export const WRAPPER_INCOMPLETE_PROMPT = 125;
+/** The last byte of every handover: the runner writes it as it closes the wrapper's stdin. */
+export const HANDOVER_END = 0x04;
 /** Exit code of a wrapper whose runner died before the agent started: it started nothing. */
 export const WRAPPER_RUNNER_GONE = 124;
 
@@ -103,7 +107,8 @@ function startNothing(code) {
 }
 process.stdin.on('end', () => recorded.then(() => {
   const input = Buffer.concat(chunks);
-  if (Number(expectedBytes) >= 0 && input.length !== Number(expectedBytes)) startNothing(${WRAPPER_INCOMPLETE_PROMPT});
+  const promptBytes = Number(expectedBytes);
+  if (input.length !== promptBytes + 1 || input[promptBytes] !== ${HANDOVER_END}) startNothing(${WRAPPER_INCOMPLETE_PROMPT});
   // process.ppid is read live: it is no longer the runner once the runner died.
   if (process.platform !== 'win32' && process.ppid !== Number(runnerPid)) startNothing(${WRAPPER_RUNNER_GONE});
   const env = Object.assign({}, process.env);
@@ -117,7 +122,7 @@ process.stdin.on('end', () => recorded.then(() => {
     return;
   }
   child.stdin.on('error', () => {});
-  child.stdin.end(input);
+  child.stdin.end(input.subarray(0, promptBytes));
   child.on('error', (e) => finish({ code: null, signal: null, spawnError: e.message }));
   child.on('exit', (code, signal) => finish({ code, signal }));
 }));
@@ -135,9 +140,14 @@ export function wrapperArgv(
   agentArgv: readonly string[],
   runnerPid: number = process.pid,
 ): string[] {
-  const expected = stdin === undefined ? -1 : Buffer.byteLength(stdin, 'utf8');
+  const expected = Buffer.byteLength(stdin ?? '', 'utf8');
   const args = [runDir, String(startedAt), String(expected), String(runnerPid)];
   return [process.execPath, '-e', WRAPPER_SOURCE, '--', ...args, ...agentArgv];
+}
+
+/** What the runner writes to the wrapper's stdin, all at once, then closes: the prompt and the end byte. */
+export function wrapperStdin(stdin: string | undefined): Buffer {
+  return Buffer.concat([Buffer.from(stdin ?? '', 'utf8'), Buffer.from([HANDOVER_END])]);
 }
 
 /** The wrapper is the runner's own binary: under Electron it must be told to behave as Node. */
