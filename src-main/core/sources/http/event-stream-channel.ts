@@ -17,7 +17,12 @@ export const EVENTS_PATH = '/api/events';
 
 export function eventStreamChannel(idleTimeoutMs: number) {
   return async function runEventStream(ctx: ChannelContext): Promise<ChannelEnd> {
-    const backoff = new ReconnectBackoff({ baseMs: RECONNECT_BASE_MS, capMs: RECONNECT_CAP_MS, random: ctx.random });
+    const backoff = new ReconnectBackoff({
+      baseMs: RECONNECT_BASE_MS,
+      capMs: RECONNECT_CAP_MS,
+      random: ctx.random,
+      now: () => ctx.clock.now(),
+    });
     while (!ctx.signal.aborted) {
       let retryAfterMs: number | undefined;
       let refused = false;
@@ -35,7 +40,7 @@ export function eventStreamChannel(idleTimeoutMs: number) {
         if (err instanceof SourceError && err.kind === 'unauthorized') return 'unauthorized';
         if (err instanceof SourceError) retryAfterMs = err.retryAfterMs;
         refused = isConnectionRefused(err);
-        ctx.logger.log('warn', ctx.scope, `event stream: ${errorMessage(err)}`);
+        if (backoff.worthLogging) ctx.logger.log('warn', ctx.scope, `event stream: ${errorMessage(err)}`);
       }
       if (ctx.signal.aborted) break;
       ctx.setHealthy(false);

@@ -39,10 +39,20 @@ export async function longPollOnce(ctx: ChannelContext, waitS: number, requestTi
 
 export function longPollChannel(waitS: number, requestTimeoutMs: number) {
   return async function runLongPoll(ctx: ChannelContext): Promise<ChannelEnd> {
-    const errors = new ReconnectBackoff({ baseMs: RECONNECT_BASE_MS, capMs: RECONNECT_CAP_MS, random: ctx.random });
+    const errors = new ReconnectBackoff({
+      baseMs: RECONNECT_BASE_MS,
+      capMs: RECONNECT_CAP_MS,
+      random: ctx.random,
+      now: () => ctx.clock.now(),
+    });
     // The server answers at once while tasks stay claimable (our pool may be full):
     // back off instead of spinning, until the listing changes.
-    const unchanged = new ReconnectBackoff({ baseMs: RECONNECT_BASE_MS, capMs: RECONNECT_CAP_MS, random: ctx.random });
+    const unchanged = new ReconnectBackoff({
+      baseMs: RECONNECT_BASE_MS,
+      capMs: RECONNECT_CAP_MS,
+      random: ctx.random,
+      now: () => ctx.clock.now(),
+    });
     // Support shows only in the answer's X-Long-Poll header, so discover with a short hold:
     // pushHealthy becomes true within a second instead of after a full hold on an idle queue.
     let holdS = Math.min(waitS, DISCOVERY_WAIT_S);
@@ -55,7 +65,7 @@ export function longPollChannel(waitS: number, requestTimeoutMs: number) {
         if (ctx.signal.aborted) break;
         ctx.setHealthy(false);
         if (err instanceof SourceError && err.kind === 'unauthorized') return 'unauthorized';
-        ctx.logger.log('warn', ctx.scope, `long poll: ${errorMessage(err)}`);
+        if (errors.worthLogging) ctx.logger.log('warn', ctx.scope, `long poll: ${errorMessage(err)}`);
         // After a failure the next poll is a short one again, so push is healthy within a second of the server's return.
         holdS = Math.min(waitS, DISCOVERY_WAIT_S);
         const retryAfterMs = err instanceof SourceError ? err.retryAfterMs : undefined;

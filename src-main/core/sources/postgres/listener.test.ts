@@ -8,7 +8,8 @@ import { once } from 'node:events';
 import { type AddressInfo, createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { FakeClock, settle } from '../../clock';
-import { silentLogger } from '../../log';
+import { type Logger, silentLogger } from '../../log';
+import { FAST_REFUSED_WINDOW_MS } from '../refused-streak';
 import { TaskChannelListener } from './listener';
 
 async function untilTimerPending(clock: FakeClock): Promise<number> {
@@ -31,14 +32,14 @@ async function hangingUpServer(): Promise<{ port: number; close(): Promise<void>
   };
 }
 
-function listenerOn(port: number, clock: FakeClock, onRequest: () => void): TaskChannelListener {
+function listenerOn(port: number, clock: FakeClock, onRequest: () => void, logger: Logger = silentLogger): TaskChannelListener {
   return new TaskChannelListener({
     clientConfig: { host: '127.0.0.1', port, user: 'x', database: 'x', connectionTimeoutMillis: 2_000 },
     channel: 'nightshift:tasks',
     queue: 'default',
     clock,
-    logger: silentLogger,
     scope: 'test',
+    logger,
     countRequest: onRequest,
     reconnectBaseMs: 100,
     reconnectMaxMs: 800,
@@ -60,6 +61,29 @@ describe('TaskChannelListener reconnect backoff', () => {
       await clock.advance(delay);
     }
     expect(delays).toEqual([750, 750, 750, 750, 750]);
+    stop();
+  });
+
+  it('a server refusing for longer than the fast window is retried on the growing backoff, with a thinning log', async () => {
+    const clock = new FakeClock();
+    const lines: string[] = [];
+    const listener = listenerOn(1, clock, () => {}, { log: (_level, _scope, message) => lines.push(message) });
+    const stop = listener.subscribe(() => {});
+    expect(await untilTimerPending(clock)).toBe(750);
+    await clock.advance(FAST_REFUSED_WINDOW_MS);
+    const delays: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const delay = await untilTimerPending(clock);
+      delays.push(delay);
+      await clock.advance(delay);
+    }
+    const grown = delays.indexOf(75);
+    expect(grown).toBeGreaterThanOrEqual(0);
+    expect(delays.slice(grown, grown + 5)).toEqual([75, 150, 300, 600, 600]);
+    // Hundreds of refusals, a handful of lines: the 1st, 2nd, 4th, 8th… in a row.
+    const lost = lines.filter((l) => l.startsWith('LISTEN connection lost'));
+    expect(lost.length).toBeGreaterThanOrEqual(3);
+    expect(lost.length).toBeLessThanOrEqual(12);
     stop();
   });
 

@@ -14,6 +14,7 @@ import pg from 'pg';
 import type { Clock } from '../../clock';
 import { errorMessage, isConnectionRefused } from '../../errors';
 import type { Logger } from '../../log';
+import { RefusedStreak, worthLogging } from '../refused-streak';
 import { toSourceError } from './connection';
 import { parseNotification } from './rows';
 
@@ -43,6 +44,9 @@ export class TaskChannelListener {
   private client: pg.Client | null = null;
   private healthy = false;
   private failures = 0;
+  /** Failures since the last good connection, for thinning the log. */
+  private failuresInRow = 0;
+  private readonly refusals: RefusedStreak;
   private cancelReconnect: (() => void) | null = null;
   private cancelKeepalive: (() => void) | null = null;
   private wakePending = false;
@@ -54,7 +58,9 @@ export class TaskChannelListener {
    */
   private refused = false;
 
-  constructor(private readonly options: ListenerOptions) {}
+  constructor(private readonly options: ListenerOptions) {
+    this.refusals = new RefusedStreak(() => options.clock.now());
+  }
 
   isHealthy(): boolean {
     return this.healthy;
@@ -135,6 +141,8 @@ export class TaskChannelListener {
     if (this.client !== client) return; // closed or dropped meanwhile
     this.healthy = true;
     this.failures = 0;
+    this.failuresInRow = 0;
+    this.refusals.reset();
     logger.log('info', scope, `listening on "${channel}"`);
     this.scheduleKeepalive(client);
     this.wake();
@@ -160,15 +168,20 @@ export class TaskChannelListener {
     }
     const { reconnectBaseMs, reconnectMaxMs, random, clock } = this.options;
     // A refused connection (the server is down or starting) costs it nothing: retry at a fixed
-    // ~1 s, so LISTEN is back within about a second of the server's return, however long it was away.
-    const refused = isConnectionRefused(err);
+    // ~1 s, so LISTEN is back within about a second of the server's return, for as long as
+    // FAST_REFUSED_WINDOW_MS; after that (a server down for hours) the growing backoff.
+    let refused = false;
+    if (isConnectionRefused(err)) refused = this.refusals.refused();
+    else this.refusals.reset();
     // Half fixed, half random: never a hot loop, never a fleet reconnecting in lockstep.
     const ceiling = refused
       ? Math.max(reconnectBaseMs, REFUSED_RETRY_MS)
       : Math.min(reconnectMaxMs, reconnectBaseMs * 2 ** this.failures);
     const delay = Math.round(ceiling / 2 + (random() * ceiling) / 2);
     if (!refused) this.failures++;
-    logger.log('warn', scope, `LISTEN connection lost (${errorMessage(err)}); reconnecting in ${delay} ms`);
+    this.failuresInRow += 1;
+    if (worthLogging(this.failuresInRow))
+      logger.log('warn', scope, `LISTEN connection lost (${errorMessage(err)}); reconnecting in ${delay} ms`);
     this.cancelReconnect = clock.setTimer(() => void this.connect(), delay);
     if (wasHealthy) this.wake();
   }
