@@ -48,3 +48,10 @@ export const MAX_CLIENT_MESSAGE_BYTES = 8 * 1024 * 1024;
 
 /** The path of the WebSocket endpoint, relative to the dashboard's origin. */
 export const WS_PATH = '/ws';
+
+/**
+ * The close code of a dashboard socket whose token was replaced
+ * (`nightshift dashboard --new-token`): the page stops reconnecting with the
+ * old token and says where the new URL is.
+ */
+export const TOKEN_REPLACED_CLOSE_CODE = 4001;

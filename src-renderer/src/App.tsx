@@ -5,6 +5,7 @@
  */
 import { type KeyboardEvent, useRef, useState } from 'react';
 import { useAction, useDashboard, useDashboardState } from './context';
+import type { ConnectionState } from './store';
 import { BackoffView } from './views/BackoffView';
 import { Overview } from './views/Overview';
 import { PoolView } from './views/PoolView';
@@ -64,6 +65,13 @@ export function App() {
   );
 }
 
+const CONNECTION_LABELS: Record<ConnectionState, string> = {
+  open: 'connected',
+  connecting: 'connecting…',
+  closed: 'disconnected — retrying',
+  token_replaced: 'token replaced — run "nightshift dashboard" for the new URL',
+};
+
 function Header() {
   const { api } = useDashboard();
   const connection = useDashboardState((s) => s.connection);
@@ -74,7 +82,7 @@ function Header() {
     <header className="app-header">
       <h1>Nightshift</h1>
       <span className={`badge conn-${connection}`} data-testid="connection" role="status">
-        {connection === 'open' ? 'connected' : connection === 'connecting' ? 'connecting…' : 'disconnected — retrying'}
+        {CONNECTION_LABELS[connection]}
       </span>
       <div className="actions">
         <button type="button" disabled={!hasDaemons || action.busy} onClick={() => action.run(() => api.pauseAll({}))}>

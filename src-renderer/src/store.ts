@@ -18,7 +18,7 @@ export const MAX_TICKS_PER_DAEMON = 20_000;
 export const MAX_SESSIONS = 500;
 export const TICK_HISTORY_MS = 24 * 60 * 60 * 1000;
 
-export type ConnectionState = 'connecting' | 'open' | 'closed';
+export type ConnectionState = 'connecting' | 'open' | 'closed' | 'token_replaced';
 
 export interface DashboardState {
   connection: ConnectionState;

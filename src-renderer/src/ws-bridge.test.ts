@@ -104,3 +104,23 @@ describe('WebSocket bridge against the real dashboard server', () => {
     expect(statuses.at(-1)).toBe('open');
   });
 });
+
+describe('a dashboard whose token was replaced', () => {
+  it('stops reconnecting, fails its calls, and reports token_replaced', async () => {
+    const { server } = await serve();
+    cleanups.push(() => server.close());
+    const statuses: SocketStatus[] = [];
+    const bridge = bridgeTo(server, statuses);
+    const api = apiOver(bridge);
+    await api.getSnapshot({});
+    const connects = () => statuses.filter((s) => s === 'connecting').length;
+
+    expect(server.setToken('rotated-token')).toBe(1);
+    await expect.poll(() => statuses.at(-1), { timeout: 5_000 }).toBe('token_replaced');
+    // The retry delay is 20–50 ms here: after 300 ms an old-style bridge would have tried several times.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(connects()).toBe(1);
+    expect(statuses).not.toContain('closed');
+    await expect(api.getSnapshot({})).rejects.toMatchObject({ code: 'unavailable' });
+  });
+});

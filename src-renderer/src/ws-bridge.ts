@@ -3,14 +3,17 @@
  * correlated by id, with pushed events fanned out to subscribers. When the
  * socket drops (the CLI restarted, the laptop slept) it reconnects with
  * exponential backoff; calls made while it is down wait for the next open
- * socket, and calls in flight when it dropped fail with `unavailable`.
+ * socket, and calls in flight when it dropped fail with `unavailable`. A
+ * socket closed because its token was replaced is not retried: every attempt
+ * would be refused.
  */
 import type { EventName, EventPayloads, RequestName } from '@shared/contract';
 import type { Reply } from '@shared/envelope';
-import { serverMessageSchema, WS_PATH } from '@shared/wire';
+import { serverMessageSchema, TOKEN_REPLACED_CLOSE_CODE, WS_PATH } from '@shared/wire';
 import type { Bridge } from './bridge';
 
-export type SocketStatus = 'connecting' | 'open' | 'closed';
+/** `token_replaced`: the server cut us because our token was rotated; we do not retry with it. */
+export type SocketStatus = 'connecting' | 'open' | 'closed' | 'token_replaced';
 
 export interface WebSocketBridgeOptions {
   url: string;
@@ -66,12 +69,19 @@ export function createWebSocketBridge(options: WebSocketBridgeOptions): WebSocke
     // An error is always followed by close, which does the retrying; without a
     // handler some WebSocket implementations throw it (closing while connecting).
     ws.onerror = () => {};
-    ws.onclose = () => {
+    ws.onclose = (event: CloseEvent) => {
       if (socket !== ws) return;
       socket = null;
-      for (const resolve of inFlight.values())
-        resolve({ error: { code: 'unavailable', message: 'connection to Nightshift lost' } });
+      const tokenReplaced = event.code === TOKEN_REPLACED_CLOSE_CODE;
+      const lost = tokenReplaced ? 'the dashboard token was replaced' : 'connection to Nightshift lost';
+      for (const resolve of inFlight.values()) resolve({ error: { code: 'unavailable', message: lost } });
       inFlight.clear();
+      if (tokenReplaced) {
+        closedByUs = true;
+        for (const call of waitingForOpen.splice(0)) call.fail();
+        options.onStatus?.('token_replaced');
+        return;
+      }
       options.onStatus?.('closed');
       if (closedByUs) return;
       retryTimer = setTimeout(connect, retryMs);

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { CONTENT_SECURITY_POLICY } from '@shared/csp';
-import { MAX_CLIENT_MESSAGE_BYTES, WS_PATH } from '@shared/wire';
+import { MAX_CLIENT_MESSAGE_BYTES, TOKEN_REPLACED_CLOSE_CODE, WS_PATH } from '@shared/wire';
 import { WebSocketServer } from 'ws';
 import type { NightshiftCore } from '../../api/core-api';
 import { sendText, serveStaticFile } from '../../api/static-files';
@@ -50,9 +50,6 @@ export interface DashboardServer {
   setToken(next: string): number;
   close(): Promise<void>;
 }
-
-/** WebSocket close code (application range) telling a dashboard its token was replaced: reconnecting with it is futile. */
-export const TOKEN_REPLACED_CLOSE_CODE = 4001;
 
 const HOST = '127.0.0.1';
 const SCOPE = 'dashboard';
