@@ -11,10 +11,24 @@ export interface Clock {
   setTimer(fn: () => void, ms: number): () => void;
 }
 
+/**
+ * setTimeout's largest delay (2³¹−1 ms, about 24.8 days). Node fires a longer
+ * one after 1 ms (TimeoutOverflowWarning): a runtime `timeoutMs` of a month
+ * would end every run at once. Longer delays are chained in steps.
+ */
+export const MAX_TIMER_STEP_MS = 2 ** 31 - 1;
+
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimer(fn, ms) {
-    const timer = setTimeout(fn, Math.max(0, ms));
+    let left = Math.max(0, ms);
+    let timer: ReturnType<typeof setTimeout>;
+    const arm = () => {
+      const step = Math.min(left, MAX_TIMER_STEP_MS);
+      left -= step;
+      timer = setTimeout(left > 0 ? arm : fn, step);
+    };
+    arm();
     return () => clearTimeout(timer);
   },
 };
