@@ -3,7 +3,7 @@
  * a second): the real DaemonLoop and the real local queue over real SQLite,
  * in three ways of waiting for work:
  *   (a) fixed 10 s polling (the curve flattened: cap = base),
- *   (b) the seed's idle backoff (10 s ×1.5 → 120 s, no jitter),
+ *   (b) the plain idle backoff (10 s ×1.5 → 120 s, no jitter),
  *   (c) the local queue with push (in-process wake; the timer only reconciles).
  * Prints ticks/day and source requests/day when idle, and pickup latency
  * (p50/p99/max) over random task arrivals, each with its ratio to (a).

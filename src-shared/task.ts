@@ -7,7 +7,7 @@
 export const TASK_STATUSES = ['todo', 'in_progress', 'in_review', 'done', 'failed', 'cancelled'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
-/** A unit of work as every source describes it (protocol.md, "Task"). */
+/** A unit of work as every source describes it (docs/sources.md, "The HTTP protocol, for anyone writing a server"). */
 export interface Task {
   id: string;
   title: string;

@@ -11,7 +11,7 @@ describe('IdleBackoff', () => {
     expect(new IdleBackoff(10_000, 120_000).currentMs).toBe(10_000);
   });
 
-  it('grows ×1.5 per idle tick along the seed curve and stops at the cap', () => {
+  it('grows ×1.5 per idle tick along the idle curve and stops at the cap', () => {
     const b = new IdleBackoff(10_000, 120_000);
     const seen = [b.currentMs];
     for (let i = 0; i < 8; i++) {

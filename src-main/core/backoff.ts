@@ -9,7 +9,7 @@ import { SourceError } from './errors';
 
 export const ERROR_BACKOFF_CAP_MS = 60_000;
 export const RATE_LIMIT_BACKOFF_FLOOR_MS = 30_000;
-/** Never tick sooner than this for a rate-limit resume (the seed's 1 s floor). */
+/** Never tick sooner than this for a rate-limit resume (docs/architecture.md, "The loop": the 1 s floor). */
 export const RESUME_CLAMP_FLOOR_MS = 1_000;
 /** Idle delays are spread by ±10 % when jitter is on. */
 export const IDLE_JITTER_SPREAD = 0.1;

@@ -1,5 +1,5 @@
 /**
- * The configuration file (protocol.md, "Config file"): parsed and validated
+ * The configuration file (docs/cli.md, "Config file"): parsed and validated
  * once, at the boundary. A bad file is refused whole, with a message naming
  * every wrong key, so that nothing starts half-configured.
  */

@@ -3,7 +3,7 @@
  */
 import { hostname } from 'node:os';
 import type { Clock } from './clock';
-import type { DaemonConfig } from './config';
+import type { DaemonConfig, SourceConfig } from './config';
 import type { Logger } from './log';
 import { createRuntime } from './runtimes';
 import type { AgentRuntime } from './runtimes/port';
@@ -26,31 +26,45 @@ export function workerName(daemon: string): string {
   return `${hostname()}/${daemon}`;
 }
 
+type SourceKind = SourceConfig['kind'];
+type SourceFactory<K extends SourceKind> = (
+  source: Extract<SourceConfig, { kind: K }>,
+  daemon: DaemonConfig,
+  deps: FactoryDeps,
+) => TaskSource;
+
+/**
+ * One entry per source kind. The kinds themselves are declared once, by the
+ * config schema (config.ts, sourceConfigSchema): a kind added there and
+ * missing here, or listed here and unknown there, fails to compile.
+ */
+const SOURCES: { [K in SourceKind]: SourceFactory<K> } = {
+  local: (source, daemon, deps) =>
+    new LocalTaskSource(deps.queue, {
+      queue: source.queue,
+      review: source.review,
+      worker: workerName(daemon.name),
+      runtime: daemon.runtime.kind,
+    }),
+  http: (source, daemon, deps) =>
+    createHttpSource(source, {
+      daemon: daemon.name,
+      clock: deps.clock,
+      logger: deps.logger,
+      ...(deps.secrets ? { secrets: deps.secrets } : {}),
+    }),
+  postgres: (source, daemon, deps) =>
+    createPostgresSource(source, {
+      daemon: daemon.name,
+      worker: source.worker ?? workerName(daemon.name),
+      clock: deps.clock,
+      logger: deps.logger,
+    }),
+};
+
 export function createSource(config: DaemonConfig, deps: FactoryDeps): TaskSource {
-  const source = config.source;
-  switch (source.kind) {
-    case 'local':
-      return new LocalTaskSource(deps.queue, {
-        queue: source.queue,
-        review: source.review,
-        worker: workerName(config.name),
-        runtime: config.runtime.kind,
-      });
-    case 'http':
-      return createHttpSource(source, {
-        daemon: config.name,
-        clock: deps.clock,
-        logger: deps.logger,
-        ...(deps.secrets ? { secrets: deps.secrets } : {}),
-      });
-    case 'postgres':
-      return createPostgresSource(source, {
-        daemon: config.name,
-        worker: source.worker ?? workerName(config.name),
-        clock: deps.clock,
-        logger: deps.logger,
-      });
-  }
+  const create = SOURCES[config.source.kind] as SourceFactory<SourceKind>;
+  return create(config.source, config, deps);
 }
 
 export function createAgentRuntime(config: DaemonConfig, deps: FactoryDeps): AgentRuntime {

@@ -1,5 +1,5 @@
 /**
- * The seed's idle-backoff behaviours, run through the real DaemonLoop with a
+ * The idle-backoff rules (docs/architecture.md, "The loop"), run through the real DaemonLoop with a
  * real SQLite file and a fake clock (jitter off, so the curve is exact).
  */
 

@@ -1,6 +1,6 @@
 /**
- * Phase 6: fill every free slot. Unlike the seed (one task per tick, so a
- * burst of ten took ten ticks), a tick claims as many tasks as there are
+ * Phase 6: fill every free slot. Unlike a loop that takes one task per tick
+ * (where a burst of ten takes ten ticks), a tick claims as many tasks as there are
  * free slots. A session row in `claiming` is written before each claim so
  * that a crash between the claim and the spawn is found on restart.
  */

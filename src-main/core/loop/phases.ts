@@ -1,5 +1,5 @@
 /**
- * The tick's phases before dispatch, in the seed's order: kill cancelled →
+ * The tick's phases before dispatch, in docs/architecture.md's order: kill cancelled →
  * reap orphans → finish completing sessions (report + cleanup, retried) →
  * watch reviews → resume rate-limited sessions. Each item is isolated: a
  * transient error on one task is logged and retried next tick, it does not

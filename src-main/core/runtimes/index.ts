@@ -15,19 +15,23 @@ export { buildAgentEnv } from './agent-env';
 export { groupAlive, spawnAgentProcess, terminateGroup } from './agent-process';
 export type { RuntimeOptions } from './command';
 
+/**
+ * One entry per runtime kind. The kinds themselves are declared once, by the
+ * config schema (core/config.ts, runtimeConfigSchema): a kind added there and
+ * missing here, or listed here and unknown there, fails to compile.
+ */
+const RUNTIMES: {
+  [K in RuntimeConfig['kind']]: (config: Extract<RuntimeConfig, { kind: K }>, options: RuntimeOptions) => AgentRuntime;
+} = {
+  command: createCommandRuntime,
+  claude: createClaudeRuntime,
+  codex: createCodexRuntime,
+  gemini: createGeminiRuntime,
+  copilot: createCopilotRuntime,
+  acp: createAcpRuntime,
+};
+
 export function createRuntime(config: RuntimeConfig, options: RuntimeOptions = {}): AgentRuntime {
-  switch (config.kind) {
-    case 'command':
-      return createCommandRuntime(config, options);
-    case 'claude':
-      return createClaudeRuntime(config, options);
-    case 'codex':
-      return createCodexRuntime(config, options);
-    case 'gemini':
-      return createGeminiRuntime(config, options);
-    case 'copilot':
-      return createCopilotRuntime(config, options);
-    case 'acp':
-      return createAcpRuntime(config, options);
-  }
+  const create = RUNTIMES[config.kind] as (config: RuntimeConfig, options: RuntimeOptions) => AgentRuntime;
+  return create(config, options);
 }

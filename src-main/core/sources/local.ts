@@ -5,6 +5,7 @@
  */
 
 import type { Task } from '@shared/task';
+import type { SourceConfig } from '../config';
 import { type LocalTaskQueue, toProtocolTask } from './local-queue';
 import type { ClaimResult, TaskNote, TaskSource } from './port';
 
@@ -22,7 +23,7 @@ export interface LocalSourceOptions {
 const CLAIM_BATCH = 50;
 
 export class LocalTaskSource implements TaskSource {
-  readonly kind = 'local';
+  readonly kind: SourceConfig['kind'] = 'local';
   readonly reconcileIntervalMs: number;
   private requests = 0;
 

@@ -1,5 +1,5 @@
 /**
- * The HTTP task source (protocol.md, "HTTP protocol (v1)"): every endpoint of
+ * The HTTP task source (docs/sources.md, "The HTTP protocol"): every endpoint of
  * the table over one classified transport, a conditional listing (ETag), and
  * push wake through an event stream or a long poll when the server has one.
  */
@@ -45,7 +45,7 @@ export interface ReportOptions {
 }
 
 export interface HttpTaskSource extends TaskSource {
-  readonly kind: 'http';
+  readonly kind: HttpSourceConfig['kind'];
   readonly reconcileIntervalMs: number;
   complete(id: string, summary: string, options?: ReportOptions): Promise<void>;
   fail(id: string, error: string, options?: ReportOptions): Promise<void>;
@@ -112,7 +112,7 @@ export function createHttpSource(config: HttpSourceConfig, options: HttpSourceOp
   }
 
   return {
-    kind: 'http',
+    kind: config.kind,
     reconcileIntervalMs: config.reconcileIntervalMs,
 
     async listClaimable() {

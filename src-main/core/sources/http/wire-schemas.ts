@@ -1,6 +1,6 @@
 /**
- * What an HTTP task server may send us (protocol.md, "Task" and the table),
- * validated at the boundary. Unknown keys are dropped; a missing or mistyped
+ * What an HTTP task server may send us (docs/sources.md, "The HTTP
+ * protocol": the task and its endpoints), validated at the boundary. Unknown keys are dropped; a missing or mistyped
  * field is a transient error naming the field, never a crash further in.
  */
 

@@ -1,6 +1,6 @@
 /**
  * A shared task table on a team's PostgreSQL as a {@link TaskSource}
- * (protocol.md; docs/postgres.md). Daemons on several laptops claim from the
+ * (docs/postgres.md). Daemons on several laptops claim from the
  * same queue: a claim is one conditional UPDATE, so a task is taken exactly
  * once; a claim carries a lease the holder renews, so a crashed or sleeping
  * laptop's tasks come back; LISTEN/NOTIFY wakes idle daemons within
@@ -154,7 +154,7 @@ export function createPostgresSource(config: PostgresSourceConfig, options: Post
   return {
     // Three renewals per lease: one lost renewal never loses the task.
     heartbeatIntervalMs: Math.min(15_000, Math.floor(config.leaseMs / 3)),
-    kind: 'postgres',
+    kind: config.kind,
     worker,
     reconcileIntervalMs: config.reconcileIntervalMs,
     ready,
