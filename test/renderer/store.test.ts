@@ -3,8 +3,7 @@ import type { SessionRow } from '@shared/sessions';
 import type { TickRecord } from '@shared/ticks';
 import { describe, expect, it } from 'vitest';
 import { dispatchRequest } from '../../src-main/api/dispatch';
-import { createFakeCore, fakeDaemon } from '../../test/support/fake-core';
-import type { Bridge } from './bridge';
+import type { Bridge } from '../../src-renderer/src/bridge';
 import {
   applySessions,
   connectStore,
@@ -13,7 +12,8 @@ import {
   MAX_SESSIONS,
   mergeTicks,
   sessionsNewestFirst,
-} from './store';
+} from '../../src-renderer/src/store';
+import { createFakeCore, fakeDaemon } from '../support/fake-core';
 
 function tick(at: number, delayMs = 10_000, daemon = 'local'): TickRecord {
   return {

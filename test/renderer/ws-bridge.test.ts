@@ -5,9 +5,14 @@ import { ApiCallError } from '@shared/envelope';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
 import { type DashboardServer, startDashboardServer } from '../../src-main/headless/dashboard/server';
-import { createFakeCore, fakeDaemon } from '../../test/support/fake-core';
-import { apiOver } from './bridge';
-import { createWebSocketBridge, dashboardSocketUrl, type SocketStatus, type WebSocketBridge } from './ws-bridge';
+import { apiOver } from '../../src-renderer/src/bridge';
+import {
+  createWebSocketBridge,
+  dashboardSocketUrl,
+  type SocketStatus,
+  type WebSocketBridge,
+} from '../../src-renderer/src/ws-bridge';
+import { createFakeCore, fakeDaemon } from '../support/fake-core';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
