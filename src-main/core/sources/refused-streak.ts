@@ -3,7 +3,7 @@
  * (~1 s) delay. A refused connection means nothing listens on the port: the
  * server is restarting or deploying, the attempt costs it nothing, and a short
  * delay brings push back within about a second of its return. But a server
- * that stays down for hours does not need 3,600 attempts and log lines an
+ * that stays down for hours does not need thousands of attempts and log lines an
  * hour from every laptop: after this window of refusals in a row, the
  * channel's ordinary growing backoff (up to a minute) takes over.
  */
