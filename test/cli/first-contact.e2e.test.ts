@@ -4,43 +4,15 @@
  * --port, and the dashboard token that outlives a run.
  */
 import { existsSync } from 'node:fs';
-import { readFile, rm, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  assertBuilt,
-  cli,
-  cliJson,
-  cliOk,
-  FAKE_AGENT,
-  killIfRunning,
-  type RunningInstance,
-  startRun,
-  tempDir,
-  waitFor,
-} from './harness';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cli, cliJson, cliOk, FAKE_AGENT, type RunningInstance, waitFor } from './harness';
+import { cliSandbox } from './sandbox';
 
-let dir: string;
-let dataDir: string;
-let instances: RunningInstance[] = [];
-
-beforeAll(() => assertBuilt());
-beforeEach(async () => {
-  dir = await tempDir('first');
-  dataDir = join(dir, 'data');
-  instances = [];
-});
-afterEach(async () => {
-  instances.forEach(killIfRunning);
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function run(args: string[]): Promise<RunningInstance> {
-  const instance = await startRun([...args, '--data-dir', dataDir]);
-  instances.push(instance);
-  return instance;
-}
+const box = cliSandbox('first');
+const run = box.run;
 
 async function stop(instance: RunningInstance): Promise<void> {
   instance.child.kill('SIGTERM');
@@ -49,7 +21,7 @@ async function stop(instance: RunningInstance): Promise<void> {
 
 describe('exit codes (docs/cli.md): 2 bad usage, 1 failure, 0 success', () => {
   it('every command', async () => {
-    const d = ['--data-dir', dataDir];
+    const d = ['--data-dir', box.dataDir];
     const cases: [string[], number][] = [
       // 2: unknown flag, bad value, missing required option or argument
       [['run', '--bogus'], 2],
@@ -113,17 +85,17 @@ describe('a failed task and the timeline', () => {
   it('shows the reason in tasks (REASON, cut to the width), the log line, and sessions --events without --json', async () => {
     const instance = await run(['--agent', `node ${FAKE_AGENT}`]);
     const id = (
-      await cliOk(['task', 'add', 'exit=3 fail-message=compiler-exploded', '--title', 'build it', '--data-dir', dataDir])
+      await cliOk(['task', 'add', 'exit=3 fail-message=compiler-exploded', '--title', 'build it', '--data-dir', box.dataDir])
     ).trim();
     await waitFor(
       async () =>
-        (await cliJson<{ id: string; status: string }[]>(['tasks', '--data-dir', dataDir])).some(
+        (await cliJson<{ id: string; status: string }[]>(['tasks', '--data-dir', box.dataDir])).some(
           (t) => t.id === id && t.status === 'failed',
         ),
       30_000,
       'the task failed',
     );
-    const table = (await cli(['tasks', '--data-dir', dataDir], { env: { COLUMNS: '100' } })).stdout;
+    const table = (await cli(['tasks', '--data-dir', box.dataDir], { env: { COLUMNS: '100' } })).stdout;
     const [header, row] = table.split('\n');
     expect(header).toMatch(/\bREASON$/);
     expect(row).toMatch(new RegExp(`^${id}\\s+failed\\s.*build it\\s+\\S`));
@@ -138,12 +110,12 @@ describe('a failed task and the timeline', () => {
     const json = await cliJson<{ id: string; result: string; createdAt: string; updatedAt: string }[]>([
       'tasks',
       '--data-dir',
-      dataDir,
+      box.dataDir,
     ]);
     expect(json[0]!.result).toContain('compiler-exploded');
     expect(json[0]!.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
-    const timeline = await cliOk(['sessions', '--events', '--data-dir', dataDir]);
+    const timeline = await cliOk(['sessions', '--events', '--data-dir', box.dataDir]);
     expect(timeline).toMatch(/^s_\S+\s+local\s+failed\/failed\s+run 1\s+"build it"$/m);
     expect(timeline).toMatch(/^\s+\d{4}-\d\d-\d\dT\S+Z\s+claimed\s+claiming → active/m);
     expect(timeline).not.toMatch(/^\s*[[{]/); // not JSON
@@ -151,7 +123,7 @@ describe('a failed task and the timeline', () => {
       'sessions',
       '--events',
       '--data-dir',
-      dataDir,
+      box.dataDir,
     ]);
     expect(typeof sessions[0]!.workspace).toBe('object');
     expect(sessions[0]!.workspace).toMatchObject({ path: expect.any(String) });
@@ -177,21 +149,21 @@ describe('run --dashboard', () => {
       '--port',
       String(port),
       '--data-dir',
-      dataDir,
+      box.dataDir,
     ]);
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual([
       `nightshift: --port ${port} is in use on 127.0.0.1; choose another port, or leave --port out for a free one`,
     ]);
-    expect(existsSync(join(dataDir, 'nightshift.db'))).toBe(false);
-    expect(existsSync(join(dataDir, 'control.secret'))).toBe(false);
+    expect(existsSync(join(box.dataDir, 'nightshift.db'))).toBe(false);
+    expect(existsSync(join(box.dataDir, 'control.secret'))).toBe(false);
   });
 
   it('keeps the token (0600) and the port across restarts; --new-token replaces it', async () => {
     const first = await run(['--agent', `node ${FAKE_AGENT}`, '--dashboard']);
     await waitFor(() => /dashboard: http/.test(first.stdout()), 10_000, 'the dashboard URL');
     const url1 = first.stdout().match(/dashboard: (\S+)/)![1]!;
-    const tokenFile = join(dataDir, 'dashboard.token');
+    const tokenFile = join(box.dataDir, 'dashboard.token');
     expect((await stat(tokenFile)).mode & 0o777).toBe(0o600);
     await stop(first);
 
@@ -199,10 +171,10 @@ describe('run --dashboard', () => {
     await waitFor(() => /dashboard: http/.test(second.stdout()), 10_000, 'the dashboard URL');
     expect(second.stdout().match(/dashboard: (\S+)/)![1]).toBe(url1);
     expect((await fetch(url1)).status).toBe(200);
-    expect((await cliOk(['dashboard', '--data-dir', dataDir])).trim()).toBe(url1);
+    expect((await cliOk(['dashboard', '--data-dir', box.dataDir])).trim()).toBe(url1);
     await stop(second);
 
-    const rotated = (await cliOk(['dashboard', '--new-token', '--data-dir', dataDir])).trim();
+    const rotated = (await cliOk(['dashboard', '--new-token', '--data-dir', box.dataDir])).trim();
     expect(rotated).not.toBe(url1);
     expect((await readFile(tokenFile, 'utf8')).trim()).toBe(new URL(rotated).searchParams.get('token'));
     const third = await run(['--agent', `node ${FAKE_AGENT}`, '--dashboard']);
@@ -217,10 +189,10 @@ describe('settings saved from the dashboard override the config file', () => {
   it('status marks them and the next run logs each one at start', async () => {
     const { connectToInstance } = await import('../../src-main/headless/commands/instance-connect');
     const first = await run(['--agent', `node ${FAKE_AGENT}`]);
-    const conn = (await connectToInstance(dataDir))!;
+    const conn = (await connectToInstance(box.dataDir))!;
     await conn.api.setSettings({ daemons: [{ name: 'local', pollIntervalMs: 4_000 }] });
     conn.close();
-    expect(await cliOk(['status', '--data-dir', dataDir])).toMatch(
+    expect(await cliOk(['status', '--data-dir', box.dataDir])).toMatch(
       /\b4s\*…120s\b[\s\S]*\* saved from the dashboard; overrides the config file/,
     );
     await stop(first);
