@@ -9,6 +9,7 @@ import { formatIssues } from '@shared/zod-issues';
 import { z } from 'zod';
 import { ValidationError } from './errors';
 import { ACP_TOOL_KINDS } from './runtimes/acp-tool-kinds';
+import { DEFAULT_MAX_OUTPUT_MB } from './runtimes/agent-wrapper';
 
 export const DEFAULT_POLL_INTERVAL_MS = 10_000;
 export const DEFAULT_MAX_IDLE_BACKOFF_MS = 120_000;
@@ -93,6 +94,14 @@ const commonRuntime = {
   env: z.record(envName, z.string()).default({}),
 };
 
+/**
+ * Runtimes whose agent writes to files in its run folder (all but ACP, whose
+ * output the runner reads from pipes into bounded buffers): the cap on them.
+ */
+const outputCap = {
+  maxOutputMb: z.number().int().min(1).max(1_048_576).default(DEFAULT_MAX_OUTPUT_MB),
+};
+
 const commandRuntime = z
   .strictObject({
     kind: z.literal('command'),
@@ -100,6 +109,9 @@ const commandRuntime = z
     promptVia: z.enum(['stdin', 'arg']).default('stdin'),
     rateLimitPattern: z.string().refine(isValidRegex, 'is not a valid regular expression').optional(),
     ...commonRuntime,
+    // A plain command may rightly be silent for long (a build): stall detection only when asked for.
+    stallMs: commonRuntime.stallMs.unwrap().optional(),
+    ...outputCap,
   })
   .refine((r) => r.promptVia !== 'arg' || r.command.some((a) => a.includes('{prompt}')), {
     message: 'promptVia "arg" needs a "{prompt}" placeholder in command',
@@ -113,6 +125,7 @@ const agentCliFields = {
   /** Extra arguments appended to the CLI's own. */
   extraArgs: z.array(z.string()).default([]),
   ...commonRuntime,
+  ...outputCap,
 };
 
 const agentCliRuntime = (kind: 'claude' | 'gemini' | 'copilot') => z.strictObject({ kind: z.literal(kind), ...agentCliFields });

@@ -42,6 +42,8 @@ export interface AgentProcessOptions extends OutputOptions {
   env: Record<string, string>;
   /** When the run started (the caller's clock), recorded for the timeout of a later adoption. */
   startedAt?: number;
+  /** The cap on the run's output files, enforced by the wrapper; default DEFAULT_MAX_OUTPUT_MB. */
+  maxOutputBytes?: number;
 }
 
 export interface AdoptOptions extends OutputOptions {
@@ -55,6 +57,8 @@ export interface ProcessExit {
   signal: NodeJS.Signals | null;
   /** Set when the process could not be started at all (e.g. ENOENT). */
   spawnError?: string;
+  /** Set when the wrapper stopped the agent for passing this cap on its output, in bytes. */
+  outputLimitBytes?: number;
 }
 
 export interface AgentProcess {
@@ -95,13 +99,16 @@ function fromRecord(record: ExitRecord): ProcessExit {
     code: record.code,
     signal: record.signal as NodeJS.Signals | null,
     ...(record.spawnError !== undefined ? { spawnError: record.spawnError } : {}),
+    ...(record.outputLimit !== undefined ? { outputLimitBytes: record.outputLimit } : {}),
   };
 }
 
 export function spawnAgentProcess(options: AgentProcessOptions): AgentProcess {
   const grace = options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
   if (!options.argv[0]) throw new Error('spawnAgentProcess: argv is empty');
-  const [program, ...args] = wrapperArgv(options.runDir, options.startedAt ?? Date.now(), options.stdin, options.argv);
+  const [program, ...args] = wrapperArgv(options.runDir, options.startedAt ?? Date.now(), options.stdin, options.argv, {
+    maxOutputBytes: options.maxOutputBytes,
+  });
 
   const child = spawn(program!, args, {
     cwd: options.cwd,

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { Logger } from '../log';
 import { type AgentProcess, adoptAgentProcess, type ProcessExit, spawnAgentProcess } from './agent-process';
+import { BYTES_PER_MB } from './agent-wrapper';
 import type { AgentEvent, AgentHandle, AgentOutcome, OutputStream, StopReason } from './port';
 
 export interface RunInterpreter {
@@ -28,6 +29,8 @@ export interface AgentRunOptions {
   /** The run folder; default a fresh one under `<logPath>.runs/`, removed when the run ends. */
   runDir?: string;
   startedAt?: number;
+  /** The runtime's cap on the run's output files (maxOutputMb), in bytes. */
+  maxOutputBytes?: number;
   stopGraceMs?: number;
   interpreter: RunInterpreter;
   onEvent(event: AgentEvent): void;
@@ -51,6 +54,7 @@ export function startAgentRun(options: AgentRunOptions): AgentHandle {
       logPath: options.logPath,
       runDir,
       startedAt: options.startedAt,
+      maxOutputBytes: options.maxOutputBytes,
       stopGraceMs: options.stopGraceMs,
       onLine(stream, line) {
         for (const event of interpreter.onLine(stream, line)) emit(event);
@@ -118,6 +122,8 @@ function handleOf(proc: AgentProcess, interpreter: RunInterpreter, program: stri
       // The binary vanished or cannot be executed: the machine's problem, not the task's.
       if (exit.spawnError)
         return { kind: 'environment', cause: 'cli', message: `could not start ${program}: ${exit.spawnError}` };
+      // The task's doing (a loop printing forever), not the machine's: the task fails, its reason says which cap.
+      if (exit.outputLimitBytes !== undefined) return { kind: 'failed', error: outputLimitError(exit.outputLimitBytes) };
       try {
         return interpreter.outcome(exit);
       } catch (err) {
@@ -135,6 +141,11 @@ function handleOf(proc: AgentProcess, interpreter: RunInterpreter, program: stri
       return proc.stop();
     },
   };
+}
+
+export function outputLimitError(bytes: number): string {
+  const mb = Math.round((bytes / BYTES_PER_MB) * 10) / 10;
+  return `stopped: its output passed ${mb} MB, the runtime's maxOutputMb`;
 }
 
 /** "exit code 3" / "killed by SIGKILL" for error messages. */

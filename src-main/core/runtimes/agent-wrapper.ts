@@ -20,6 +20,11 @@
  * - the agent's stdout/stderr go straight to files in the run folder (not to
  *   pipes the runner holds), and its exit status to `exit.json` (written
  *   atomically: tmp + rename) once it exits;
+ * - it bounds those files: once stdout and stderr together pass the run's
+ *   cap (`maxOutputMb`), checked every {@link OUTPUT_CHECK_MS}, it stops the
+ *   agent (SIGTERM to the group, SIGKILL after {@link OUTPUT_STOP_GRACE_MS})
+ *   and records `outputLimit` in `exit.json`. The wrapper enforces it, not the
+ *   runner, so that it holds while no runner is alive to watch;
  * - it ignores SIGTERM/SIGINT/SIGHUP: a stop signals the whole group, the
  *   agent ends, and the wrapper stays just long enough to record how.
  *
@@ -45,11 +50,23 @@ export const HANDOVER_END = 0x04;
 /** Exit code of a wrapper whose runner died before the agent started: it started nothing. */
 export const WRAPPER_RUNNER_GONE = 124;
 
+/** Default cap on one run's stdout + stderr files (the runtime's `maxOutputMb`). */
+export const DEFAULT_MAX_OUTPUT_MB = 512;
+export const BYTES_PER_MB = 1024 * 1024;
+/**
+ * How often the wrapper compares the output files with the cap. The overshoot
+ * is what the agent writes in this time plus the grace below: a few MB for a
+ * chatty CLI, more for a runaway `yes`; the cap bounds it, not to the byte.
+ */
+export const OUTPUT_CHECK_MS = 250;
+/** An agent past its output cap gets this long after SIGTERM before SIGKILL: it is writing, not finishing. */
+export const OUTPUT_STOP_GRACE_MS = 1000;
+
 export const WRAPPER_SOURCE = String.raw`'use strict';
 const fs = require('fs');
 const path = require('path');
 const { spawn, execFile } = require('child_process');
-const [dir, startedAt, expectedBytes, runnerPid, ...argv] = process.argv.slice(1);
+const [dir, startedAt, expectedBytes, runnerPid, maxOutputBytes, ...argv] = process.argv.slice(1);
 const file = (name) => path.join(dir, name);
 function writeJson(name, value) {
   fs.writeFileSync(file(name + '.tmp'), JSON.stringify(value));
@@ -123,25 +140,53 @@ process.stdin.on('end', () => recorded.then(() => {
   }
   child.stdin.on('error', () => {});
   child.stdin.end(input.subarray(0, promptBytes));
+  const cap = Number(maxOutputBytes);
+  let overLimit = false;
+  if (cap > 0) {
+    const sizeOf = (fd) => { try { return fs.fstatSync(fd).size; } catch (_) { return 0; } };
+    const watch = setInterval(() => {
+      if (sizeOf(out) + sizeOf(err) <= cap) return;
+      clearInterval(watch);
+      overLimit = true;
+      stopAgent(child);
+    }, ${OUTPUT_CHECK_MS});
+  }
   child.on('error', (e) => finish({ code: null, signal: null, spawnError: e.message }));
-  child.on('exit', (code, signal) => finish({ code, signal }));
+  child.on('exit', (code, signal) => finish(overLimit ? { code, signal, outputLimit: cap } : { code, signal }));
 }));
+// Unix: the whole group (the wrapper ignores SIGTERM), then the agent itself; what else is
+// left in the group is ended by whoever reads exit.json (agent-process.ts). Windows: its tree.
+function stopAgent(child) {
+  if (process.platform === 'win32') {
+    execFile('taskkill', ['/PID', String(child.pid), '/T', '/F'], { windowsHide: true }, () => {});
+    return;
+  }
+  try { process.kill(-process.pid, 'SIGTERM'); } catch (_) {}
+  setTimeout(() => { try { child.kill('SIGKILL'); } catch (_) {} }, ${OUTPUT_STOP_GRACE_MS}).unref();
+}
 `;
 
-/**
- * argv for the runner's spawn: its own binary, the wrapper source, then the
- * wrapper's arguments. `runnerPid` is the process that spawns the wrapper:
- * this one, unless a test plays the runner in a child process.
- */
+export interface WrapperArgvOptions {
+  /** The process that spawns the wrapper: this one, unless a test plays the runner in a child process. */
+  runnerPid?: number;
+  /** The cap on the run's output files together; default {@link DEFAULT_MAX_OUTPUT_MB}. */
+  maxOutputBytes?: number;
+}
+
+/** argv for the runner's spawn: its own binary, the wrapper source, then the wrapper's arguments. */
 export function wrapperArgv(
   runDir: string,
   startedAt: number,
   stdin: string | undefined,
   agentArgv: readonly string[],
-  runnerPid: number = process.pid,
+  options: WrapperArgvOptions = {},
 ): string[] {
   const expected = Buffer.byteLength(stdin ?? '', 'utf8');
-  const args = [runDir, String(startedAt), String(expected), String(runnerPid)];
+  const runnerPid = options.runnerPid ?? process.pid;
+  const given = options.maxOutputBytes;
+  // A cap that is not a positive number (a config built by hand) falls back to the default, never to no cap.
+  const maxOutput = given !== undefined && given > 0 ? Math.floor(given) : DEFAULT_MAX_OUTPUT_MB * BYTES_PER_MB;
+  const args = [runDir, String(startedAt), String(expected), String(runnerPid), String(maxOutput)];
   return [process.execPath, '-e', WRAPPER_SOURCE, '--', ...args, ...agentArgv];
 }
 

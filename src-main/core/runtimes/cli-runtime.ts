@@ -7,6 +7,7 @@ import { rm } from 'node:fs/promises';
 import type { RuntimeConfig } from '../config';
 import { buildAgentEnv } from './agent-env';
 import { adoptAgentRun, startAgentRun } from './agent-run';
+import { BYTES_PER_MB } from './agent-wrapper';
 import { checkLaunch } from './availability';
 import { type CliStreamParser, createCliInterpreter, type ExitClassifier } from './cli-stream';
 import type { RuntimeOptions } from './command';
@@ -69,6 +70,7 @@ export function createCliRuntime(definition: CliDefinition, config: AgentCliConf
       logPath: spec.logPath,
       runDir: spec.runDir,
       startedAt: spec.startedAt,
+      maxOutputBytes: config.maxOutputMb * BYTES_PER_MB,
       stopGraceMs: options.stopGraceMs,
       interpreter: createCliInterpreter(definition.createParser(now, invocation), now, definition.classifyExit),
       onEvent: spec.onEvent,

@@ -168,4 +168,9 @@ describe('command runtime (real fake-agent processes)', () => {
     const missing = createRuntime(commandConfig({ command: ['no-such-agent-binary-xyz'] }));
     expect(await missing.checkAvailability()).toEqual({ available: false, reason: 'no-such-agent-binary-xyz not found on PATH' });
   });
+
+  it('watches for stalls only when stallMs is given: a plain command may rightly be silent for long', () => {
+    expect(runtime({}).stallMs).toBeUndefined();
+    expect(runtime({ stallMs: 300_000 }).stallMs).toBe(300_000);
+  });
 });

@@ -11,6 +11,7 @@ import type { Logger } from '../log';
 import { buildAgentEnv } from './agent-env';
 import type { ProcessExit } from './agent-process';
 import { adoptAgentRun, describeExit, type RunInterpreter, startAgentRun } from './agent-run';
+import { BYTES_PER_MB } from './agent-wrapper';
 import { checkLaunch } from './availability';
 import type { Launch } from './launch';
 import { OutputTail } from './output-tail';
@@ -61,6 +62,7 @@ export function createCommandRuntime(config: CommandRuntimeConfig, options: Runt
   return {
     name: options.name ?? 'command',
     timeoutMs: config.timeoutMs,
+    ...(config.stallMs !== undefined ? { stallMs: config.stallMs } : {}),
     async checkAvailability(): Promise<Availability> {
       const checked = await checkLaunch(config.command[0]!, { versionArgs: null, env: config.env });
       launch = checked.launch;
@@ -77,6 +79,7 @@ export function createCommandRuntime(config: CommandRuntimeConfig, options: Runt
         logPath: spec.logPath,
         runDir: spec.runDir,
         startedAt: spec.startedAt,
+        maxOutputBytes: config.maxOutputMb * BYTES_PER_MB,
         stopGraceMs: options.stopGraceMs,
         interpreter: createCommandInterpreter(rateLimit, now),
         onEvent: spec.onEvent,

@@ -22,6 +22,8 @@ const exitSchema = z.object({
   code: z.number().int().nullable(),
   signal: z.string().nullable(),
   spawnError: z.string().optional(),
+  /** Set when the wrapper stopped the agent for writing more than this many bytes of output. */
+  outputLimit: z.number().int().positive().optional(),
 });
 export type ExitRecord = z.infer<typeof exitSchema>;
 
