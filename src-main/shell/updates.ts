@@ -48,6 +48,8 @@ export class UpdateController {
   private lastCheckAt: number | null = null;
   private cancelTimer: (() => void) | null = null;
   private stopped = false;
+  /** State writes, one after the other: two overlapping tmp+rename writes could leave the older time. */
+  private saving: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: UpdateControllerDeps) {
     const { updater } = deps;
@@ -87,9 +89,10 @@ export class UpdateController {
     // The next one is due in a day whatever this one finds (scheduled first: nothing below can delay it).
     this.schedule(now + DAY_MS);
     this.set({ kind: 'checking' });
-    const saved = writeLastCheck(this.deps.stateFile, now).catch((err) =>
-      this.deps.log('warn', `update state: ${errorMessage(err)}`),
+    const saved = this.saving.then(() =>
+      writeLastCheck(this.deps.stateFile, now).catch((err) => this.deps.log('warn', `update state: ${errorMessage(err)}`)),
     );
+    this.saving = saved;
     try {
       const result = await this.deps.updater.checkForUpdates();
       // checkForUpdates resolves null when the updater is inactive (e.g. no app-update.yml).

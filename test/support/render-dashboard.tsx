@@ -7,13 +7,18 @@
 import type { SourceTokensBridge } from '@shared/bridge-types';
 import type { EventName } from '@shared/contract';
 import type { DaemonSnapshot } from '@shared/snapshot';
-import { render } from '@testing-library/react';
+import { configure, render } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { dispatchRequest } from '../../src-main/api/dispatch';
 import { apiOver, type Bridge } from '../../src-renderer/src/bridge';
 import { DashboardContext } from '../../src-renderer/src/context';
 import { connectStore, createDashboardStore, loadInitial } from '../../src-renderer/src/store';
 import { createFakeCore, type FakeCore } from './fake-core';
+
+// findBy*/waitFor give up after 1 s by default; on a loaded 2-core CI machine a
+// render plus a round trip through the dispatch has taken longer. Waiting longer
+// only delays a real failure, it cannot hide one.
+configure({ asyncUtilTimeout: 5_000 });
 
 export function bridgeTo(core: FakeCore): Bridge {
   return {

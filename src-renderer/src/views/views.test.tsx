@@ -113,7 +113,10 @@ describe('App', () => {
     const { store } = await renderDashboard(<App />, [fakeDaemon('a'), fakeDaemon('b')]);
     fireEvent.click(screen.getByRole('button', { name: 'Pause all' }));
     await waitFor(() => expect(store.getState().snapshot?.daemons.every((d) => d.paused)).toBe(true));
-    fireEvent.click(screen.getByRole('button', { name: 'Wake all' }));
+    // The snapshot can arrive before the Pause all request settles, while both buttons are still disabled.
+    const wake = screen.getByRole('button', { name: 'Wake all' }) as HTMLButtonElement;
+    await waitFor(() => expect(wake.disabled).toBe(false));
+    fireEvent.click(wake);
     await waitFor(() => expect(store.getState().snapshot?.daemons.some((d) => d.paused)).toBe(false));
   });
 });
