@@ -12,7 +12,7 @@ import { createHandlers } from '../../src-main/api/handlers';
 import { FakeClock } from '../../src-main/core/clock';
 import { parseConfig } from '../../src-main/core/config';
 import { createSupervisor } from '../../src-main/core/create-supervisor';
-import { ENVIRONMENT_RESUME_PROMPT } from '../../src-main/core/loop/context';
+import { PARKED_RESUME_PROMPT } from '../../src-main/core/loop/context';
 import type { Supervisor } from '../../src-main/core/supervisor';
 import { tempDirsPerTest } from '../support/temp-dir';
 
@@ -90,7 +90,7 @@ it('claude logged out mid-task: the task goes back with its session parked; once
   await until(clock, 'the task done', async () => (await createHandlers(s).listTasks({}))[0]!.status === 'done');
 
   const [, second] = invocations(cliLog);
-  expect(second).toMatchObject({ resume: given.resumeToken, cwd: first!.cwd, prompt: ENVIRONMENT_RESUME_PROMPT });
+  expect(second).toMatchObject({ resume: given.resumeToken, cwd: first!.cwd, prompt: PARKED_RESUME_PROMPT });
   expect(second!.files).toContain('progress.txt'); // the first run's work is there
   const next = s.sessions.list({}).find((x) => x.id !== given.id)!;
   expect(next).toMatchObject({ outcome: 'done', resumeToken: given.resumeToken, attempt: 1 });
@@ -115,7 +115,7 @@ it('the CLI no longer knows the parked session: the next run starts over with th
   expect(fresh).toMatchObject({
     resume: null,
     cwd: first!.cwd,
-    prompt: `Fix the parser touch=progress.txt\n\n${ENVIRONMENT_RESUME_PROMPT}`,
+    prompt: `Fix the parser touch=progress.txt\n\n${PARKED_RESUME_PROMPT}`,
   });
   expect(s.sessions.list({}).find((x) => x.id !== given.id)).toMatchObject({ outcome: 'done' });
 });
@@ -158,7 +158,7 @@ it('acp: a turn stalled on the network is given back; the next run loads the sam
   const [created, , loaded, prompt] = calls();
   expect(calls().map((c) => c.method)).toEqual(['session/new', 'session/prompt', 'session/load', 'session/prompt']);
   expect(loaded).toMatchObject({ sessionId: created!.sessionId, cwd: created!.cwd });
-  expect(prompt).toMatchObject({ sessionId: created!.sessionId, text: ENVIRONMENT_RESUME_PROMPT });
+  expect(prompt).toMatchObject({ sessionId: created!.sessionId, text: PARKED_RESUME_PROMPT });
 });
 
 it('a parked session whose task was cancelled meanwhile is dropped: its workspace is cleaned, nothing resumes it', async () => {

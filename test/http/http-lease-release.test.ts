@@ -5,6 +5,7 @@
  * while the agent runs, and sees none from a daemon whose claims had no lease.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { PARKED_RESUME_PROMPT } from '../../src-main/core/loop/context';
 import { createHttpSource, type HttpTaskSource } from '../../src-main/core/sources/http';
 import { startTaskServer, type TaskServer } from '../fixtures/task-server/server';
 import { createHarnessOver, type Harness } from '../support/loop-harness';
@@ -44,6 +45,28 @@ describe('graceful stop', () => {
     expect(server.getTask('t1')?.status).toBe('todo');
     expect(server.counts().release).toBe(1);
     expect(harness.sessions.list({}).map((s) => [s.state, s.outcome, s.reported])).toEqual([['closed', 'released', true]]);
+    // The agent never said its conversation id: nothing to resume, nothing kept.
+    expect(harness.sessions.parked.has(harness.sessions.list({})[0]!.id)).toBe(false);
+  });
+
+  it("a quit parks a run that has a conversation: this worker's next run of the task resumes it", async () => {
+    const harness = await runningOn('t1');
+    harness.runtime.runs[0]!.spec.onEvent({ type: 'resume_token', token: 'conversation-1' });
+    await harness.loop.stop({ releaseTasks: true });
+    expect(server.getTask('t1')?.status).toBe('todo');
+    const [given] = harness.sessions.list({});
+    expect(harness.sessions.parked.has(given!.id)).toBe(true);
+
+    harness.loop = harness.restart();
+    harness.loop.start();
+    await harness.clock.advance(0);
+    await waitFor('the run after the restart', () => harness.runtime.runs.length === 2);
+    expect(harness.runtime.runs[1]!.spec).toMatchObject({
+      isResume: true,
+      resumeToken: 'conversation-1',
+      prompt: PARKED_RESUME_PROMPT,
+    });
+    expect(harness.sessions.parked.has(given!.id)).toBe(false);
   });
 
   it('a restart keeps them: in_progress on the server, resumed by the next start', async () => {

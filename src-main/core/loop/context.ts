@@ -19,8 +19,9 @@ import type { RunningChecks } from './running-checks';
 export const RATE_LIMIT_RESUME_PROMPT = 'Rate limit window has reset. Continue working on the task where you left off.';
 export const INTERRUPTED_RESUME_PROMPT =
   'Nightshift restarted while you were working. Continue working on the task where you left off.';
-export const ENVIRONMENT_RESUME_PROMPT =
-  'Your previous run was stopped because the agent could not work (login or network), and the task was put back in the queue. Continue working on the task where you left off.';
+/** A parked session taken over (sessions/parked.ts): given back after a login or network failure, a quit, or no free slot. */
+export const PARKED_RESUME_PROMPT =
+  'Your previous run of this task was stopped before it finished, and the task was put back in the queue. Continue working on the task where you left off.';
 export const rejectionPrompt = (reason: string) =>
   `Task rejected. Reason: ${reason}\n\nPlease fix the issues and submit for review again.`;
 

@@ -5,7 +5,7 @@
  * that a crash between the claim and the spawn is found on restart.
  */
 import type { Availability } from '../runtimes/port';
-import { ENVIRONMENT_RESUME_PROMPT, type LoopContext, slotsInUse } from './context';
+import { type LoopContext, PARKED_RESUME_PROMPT, slotsInUse } from './context';
 import { dropStaleParked, takeOverParked } from './handover';
 import { startRun } from './start-run';
 
@@ -70,7 +70,7 @@ async function fillSlots(ctx: LoopContext, slots: number): Promise<DispatchResul
       ctx.sessions.discard(session.id);
       continue;
     }
-    // Given back earlier with a conversation to resume (an environment failure): continue it, in its workspace.
+    // Given back earlier with a conversation to resume (sessions/parked.ts): continue it, in its workspace.
     const parked = await takeOverParked(ctx, task.id);
     if (parked) {
       const active = ctx.sessions.transition(
@@ -79,7 +79,7 @@ async function fillSlots(ctx: LoopContext, slots: number): Promise<DispatchResul
         { attempt: 1, resumeToken: parked.resumeToken, workspace: parked.workspace },
         `continues ${parked.id}: agent session ${parked.resumeToken}, same workspace`,
       );
-      await startRun(ctx, active, claim.task, ENVIRONMENT_RESUME_PROMPT, true);
+      await startRun(ctx, active, claim.task, PARKED_RESUME_PROMPT, true);
     } else {
       const active = ctx.sessions.transition(session.id, 'claimed', { attempt: 1 });
       await startRun(ctx, active, claim.task, claim.task.prompt, false);

@@ -1,7 +1,8 @@
 /**
  * Sessions given back to their queue while their agent's conversation and
  * workspace are worth keeping: an environment failure (not logged in, no
- * network) or no free slot to resume after a restart. The task goes back to
+ * network), no free slot to resume after a restart, or a quit that gives a
+ * remote source's tasks back (loop/release-on-quit.ts). The task goes back to
  * `todo` (no failure, no attempt counted), the session closes, but its
  * workspace is not cleaned and its agent session id stays: the next run of
  * the task on the same daemon and runtime takes both over and resumes the
