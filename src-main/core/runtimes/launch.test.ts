@@ -6,16 +6,17 @@
  * is spawned for real, with an argument cmd.exe would have interpreted.
  */
 import { execFile } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, copyFile, mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import cmdShim from 'cmd-shim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realCli } from '../../../test/runtimes/real-clis';
 import { checkLaunch } from './availability';
 import { type LaunchContext, LaunchError, resolveLaunch } from './launch';
-import { parseNpmCmdShim } from './npm-cmd-shim';
+import { parseNpmCmdShim, parseNpmOwnLauncher } from './npm-cmd-shim';
 
 const run = promisify(execFile);
 /** Everything cmd.exe would act on: with `shell: true` this would run commands. */
@@ -141,6 +142,87 @@ describe('resolveLaunch on Windows', () => {
     });
   });
 });
+
+describe("npm's own npx.cmd and npm.cmd (not cmd-shim files)", () => {
+  const FIXTURES = resolve(__dirname, '../../../test/fixtures/windows');
+  const npxCmd = join(FIXTURES, 'npm-11.19.1-npx.cmd');
+  const npmCmd = join(FIXTURES, 'npm-11.19.1-npm.cmd');
+
+  it('reads where each launcher looks for its CLI', async () => {
+    expect(parseNpmOwnLauncher(await readFile(npxCmd, 'utf8'))).toEqual({
+      prefixScript: 'node_modules\\npm\\bin\\npm-prefix.js',
+      target: 'node_modules\\npm\\bin\\npx-cli.js',
+      prefixTarget: 'node_modules\\npm\\bin\\npx-cli.js',
+    });
+    expect(parseNpmOwnLauncher(await readFile(npmCmd, 'utf8'))).toMatchObject({ target: 'node_modules\\npm\\bin\\npm-cli.js' });
+    expect(parseNpmCmdShim(await readFile(npxCmd, 'utf8'))).toBeNull();
+    expect(parseNpmOwnLauncher(await readFile(join(bin, 'agent.cmd'), 'utf8'))).toBeNull();
+  });
+
+  /** A Node install's folder as the Windows installer lays it out: the launcher beside node_modules\npm. */
+  async function nodeInstall(name: string, npmPackage?: string): Promise<string> {
+    const home = join(dir, name);
+    await mkdir(home, { recursive: true });
+    await copyFile(npxCmd, join(home, 'npx.cmd'));
+    if (npmPackage) {
+      await mkdir(join(home, 'node_modules'), { recursive: true });
+      await symlink(npmPackage, join(home, 'node_modules', 'npm'));
+    } else {
+      await mkdir(join(home, 'node_modules', 'npm', 'bin'), { recursive: true });
+    }
+    return home;
+  }
+
+  const realNpm = findRealNpm();
+  it.skipIf(!realNpm)(
+    'the real npm behind its real launcher: `npx` becomes node + npx-cli.js, and answers',
+    async () => {
+      const home = await nodeInstall('nodejs-real', realNpm!);
+      // Its npm-prefix.js runs for real and names this machine's prefix, which holds no node_modules\npm: the CLI beside.
+      const launch = await resolveLaunch('npx', win({ pathVar: home }));
+      expect(launch).toEqual({ program: process.execPath, args: [join(home, 'node_modules', 'npm', 'bin', 'npx-cli.js')] });
+      const { stdout } = await run(launch.program, [...launch.args, '--version'], { timeout: 60_000 });
+      const { version } = JSON.parse(await readFile(join(realNpm!, 'package.json'), 'utf8')) as { version: string };
+      expect(stdout.trim()).toBe(version);
+    },
+    90_000,
+  );
+
+  it("prefers the CLI under npm's global prefix (npm i -g npm), as the launcher does, and falls back to its own", async () => {
+    const home = await nodeInstall('nodejs-prefix');
+    const npmBin = join(home, 'node_modules', 'npm', 'bin');
+    const prefix = join(dir, 'appdata-npm');
+    const upgraded = join(prefix, 'node_modules', 'npm', 'bin', 'npx-cli.js');
+    await mkdir(dirname(upgraded), { recursive: true });
+    await writeFile(upgraded, "console.log('upgraded')");
+    await writeFile(join(npmBin, 'npx-cli.js'), "console.log('bundled')");
+    await writeFile(join(npmBin, 'npm-prefix.js'), `console.log(${JSON.stringify(prefix)})`);
+    expect((await resolveLaunch('npx', win({ pathVar: home }))).args).toEqual([upgraded]);
+
+    await rm(upgraded);
+    expect((await resolveLaunch('npx', win({ pathVar: home }))).args).toEqual([join(npmBin, 'npx-cli.js')]);
+    await writeFile(join(npmBin, 'npm-prefix.js'), 'process.exit(1)');
+    expect((await resolveLaunch('npx', win({ pathVar: home }))).args).toEqual([join(npmBin, 'npx-cli.js')]);
+
+    await rm(join(npmBin, 'npx-cli.js'));
+    await expect(resolveLaunch('npx', win({ pathVar: home }))).rejects.toThrow(
+      /is npm's launcher for .*npx-cli\.js, which does not exist/,
+    );
+  });
+});
+
+/** The npm package this Node runs (npm's own, not a dependency), or null. */
+function findRealNpm(): string | null {
+  const candidates = [
+    process.env.npm_execpath ? resolve(dirname(process.env.npm_execpath), '..') : null,
+    resolve(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm'),
+  ];
+  for (const candidate of candidates) {
+    if (candidate && existsSync(join(candidate, 'bin', 'npx-cli.js'))) return candidate;
+  }
+  console.log('[launch.test] no npm package found beside this Node: the real-npm launcher case is skipped');
+  return null;
+}
 
 describe('availability through the resolved launch', () => {
   it("asks the shim's script for its version, and reports a refused shim as unavailable with the reason", async () => {

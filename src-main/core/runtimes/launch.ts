@@ -6,12 +6,15 @@
  * argument — the task text — could run commands). Nightshift never passes a
  * task through cmd.exe: the shim is read (npm-cmd-shim.ts) and what it would
  * run is spawned directly — `node <script> …` for a JavaScript CLI, the
- * `.exe` for a native one. A `.cmd` or `.bat` that is not an npm shim is
- * refused, saying to point `binary` at the `.exe` or the JS entry.
+ * `.exe` for a native one; npm's own `npx.cmd`/`npm.cmd` likewise become
+ * `node <npx-cli.js>`. A `.cmd` or `.bat` that is neither is refused, saying
+ * to point `binary` at the `.exe` or the JS entry.
  */
+import { execFile } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
-import { parseNpmCmdShim } from './npm-cmd-shim';
+import { promisify } from 'node:util';
+import { type NpmOwnLauncher, parseNpmCmdShim, parseNpmOwnLauncher } from './npm-cmd-shim';
 import { resolveOnPath } from './path-lookup';
 
 /** The program and the arguments that go before the CLI's own. */
@@ -44,6 +47,9 @@ export function launchContext(pathVar: string): LaunchContext {
   };
 }
 
+const run = promisify(execFile);
+/** npm-prefix.js loads npm's config reader: well under a second, more on a cold disk. */
+const NPM_PREFIX_TIMEOUT_MS = 15_000;
 const BATCH = new Set(['.cmd', '.bat']);
 const NATIVE = new Set(['.exe', '.com']);
 
@@ -61,9 +67,11 @@ export async function resolveLaunch(binary: string, ctx: LaunchContext): Promise
       `${found} ${why}. Node cannot start a .cmd or .bat without cmd.exe, and Nightshift never passes task text through cmd.exe (CVE-2024-27980): point "binary" (or the command) at the CLI's .exe or at its JavaScript entry (run with node)`,
     );
   const text = await readFile(found, 'utf8').catch(() => null);
+  const shimDir = dirname(found);
+  const npmOwn = text === null ? null : parseNpmOwnLauncher(text);
+  if (npmOwn) return launchNpmOwn(shimDir, npmOwn, ctx, refuse);
   const shim = text === null ? null : parseNpmCmdShim(text);
   if (!shim) throw refuse('is a batch file, not an npm shim');
-  const shimDir = dirname(found);
   // The shim's paths are relative to its folder, backslash-separated.
   const target = resolve(shimDir, ...shim.target.split('\\'));
   if (!(await isFile(target))) throw refuse(`is an npm shim for ${target}, which does not exist`);
@@ -77,6 +85,40 @@ export async function resolveLaunch(binary: string, ctx: LaunchContext): Promise
     throw refuse(`is an npm shim that sets ${shim.variables.map((v) => v.split('=')[0]).join(', ')} for node`);
   }
   return { program: await nodeFor(shimDir, ctx, refuse), args: [...shim.progArgs, target] };
+}
+
+/**
+ * npm's own `npx.cmd` / `npm.cmd` (e.g. an ACP agent run as `npx <package>`):
+ * the node it would use, and the CLI under npm's global prefix when there is
+ * one there, else the one beside the launcher, as the launcher decides.
+ */
+async function launchNpmOwn(
+  dir: string,
+  launcher: NpmOwnLauncher,
+  ctx: LaunchContext,
+  refuse: (why: string) => LaunchError,
+): Promise<Launch> {
+  const node = await nodeFor(dir, ctx, refuse);
+  const prefix = await npmGlobalPrefix(node, resolve(dir, ...launcher.prefixScript.split('\\')));
+  const beside = resolve(dir, ...launcher.target.split('\\'));
+  const candidates = prefix ? [resolve(prefix, ...launcher.prefixTarget.split('\\')), beside] : [beside];
+  for (const cli of candidates) if (await isFile(cli)) return { program: node, args: [cli] };
+  throw refuse(`is npm's launcher for ${beside}, which does not exist`);
+}
+
+/** What `npm-prefix.js` prints (it reads the npmrc files, as npm would); null if it fails: the launcher then uses its own CLI. */
+async function npmGlobalPrefix(node: string, script: string): Promise<string | null> {
+  try {
+    const { stdout } = await run(node, [script], { encoding: 'utf8', timeout: NPM_PREFIX_TIMEOUT_MS, windowsHide: true });
+    return (
+      stdout
+        .split(/\r?\n/)
+        .find((line) => line.trim() !== '')
+        ?.trim() ?? null
+    );
+  } catch {
+    return null;
+  }
 }
 
 /** The node the shim itself would run: its own `node.exe` if it has one, else `node` on PATH. */

@@ -61,3 +61,43 @@ export function parseNpmCmdShim(text: string): NpmCmdShim | null {
   if (direct && body.trim() === direct[0].trim()) return { kind: 'direct', target: direct[1]! };
   return null;
 }
+
+/**
+ * npm's own `npx.cmd` / `npm.cmd` (npm ≥ 9, beside `node.exe` in a Windows
+ * Node install; test/fixtures/windows holds npm 11.19.1's). Not cmd-shim
+ * files: each asks `npm-prefix.js` for the global prefix and runs the CLI
+ * found there (`npm i -g npm` put a newer one), else the one beside it:
+ * ```
+ * SET "NODE_EXE=%~dp0\node.exe"            (else node)
+ * SET "NPM_PREFIX_JS=%~dp0\node_modules\npm\bin\npm-prefix.js"
+ * SET "NPX_CLI_JS=%~dp0\node_modules\npm\bin\npx-cli.js"
+ * FOR /F "delims=" %%F IN ('CALL "%NODE_EXE%" "%NPM_PREFIX_JS%"') DO (
+ *   SET "NPM_PREFIX_NPX_CLI_JS=%%F\node_modules\npm\bin\npx-cli.js"
+ * )
+ * IF EXIST "%NPM_PREFIX_NPX_CLI_JS%" ( SET "NPX_CLI_JS=%NPM_PREFIX_NPX_CLI_JS%" )
+ * "%NODE_EXE%" "%NPX_CLI_JS%" %*
+ * ```
+ */
+export interface NpmOwnLauncher {
+  /** The prefix script, relative to the launcher's folder (`node_modules\npm\bin\npm-prefix.js`). */
+  prefixScript: string;
+  /** The CLI beside the launcher, relative to its folder. */
+  target: string;
+  /** The CLI under the global prefix, relative to the prefix. */
+  prefixTarget: string;
+}
+
+const NPM_OWN_HEAD = /^:: Created by npm, please don't edit manually\.\r?\n/;
+
+export function parseNpmOwnLauncher(text: string): NpmOwnLauncher | null {
+  if (!NPM_OWN_HEAD.test(text)) return null;
+  const body = text.replace(/\r/g, '');
+  const prefixScript = /^SET "NPM_PREFIX_JS=%~dp0\\([^"]+)"$/m.exec(body)?.[1];
+  const cli = /^SET "(NP[MX])_CLI_JS=%~dp0\\([^"]+)"$/m.exec(body);
+  if (!prefixScript || !cli) return null;
+  const name = cli[1]!;
+  const prefixTarget = new RegExp(`^  SET "NPM_PREFIX_${name}_CLI_JS=%%F\\\\([^"]+)"$`, 'm').exec(body)?.[1];
+  const runs = new RegExp(`^"%NODE_EXE%" "%${name}_CLI_JS%" %\\*$`, 'm').test(body);
+  if (!prefixTarget || !runs || !/^SET "NODE_EXE=%~dp0\\node\.exe"$/m.test(body)) return null;
+  return { prefixScript, target: cli[2]!, prefixTarget };
+}
