@@ -128,6 +128,10 @@ describe('index.ts in the order of Electron events', () => {
     const lock = await acquireInstanceLock(dataDir);
     lock.release();
     await expect(readFile(join(dataDir, 'control.secret'))).rejects.toMatchObject({ code: 'ENOENT' });
+    // The app's log (bounded, logs/main.log) holds the quit's last line: written before app.exit.
+    const mainLog = (await readFile(join(dataDir, 'logs', 'main.log'), 'utf8')).trimEnd().split('\n');
+    expect(mainLog.some((l) => / info {2}shell quitting: stopping the daemons and their agents$/.test(l))).toBe(true);
+    expect(mainLog.at(-1)).toMatch(/ info {2}shell stopped$/);
   });
 
   it('macOS: login launch read after ready starts hidden; dock hidden; activate shows the window and the dock', async () => {

@@ -11,14 +11,14 @@
  * then agents — and releases the lock, before the process exits, so no agent
  * outlives the app.
  */
-import { createWriteStream } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { app, dialog, ipcMain, Menu, protocol, safeStorage } from 'electron';
+import { type BoundedLog, createBoundedLog } from './core/bounded-log';
 import { systemClock } from './core/clock';
 import { errorMessage } from './core/errors';
-import { createStreamLogger } from './core/log';
+import { createStreamLogger, type Logger, silentLogger } from './core/log';
 import { defaultDataDir } from './core/store/data-dir';
 import { type AppCore, startAppCore } from './shell/app-core';
 import { APP_ID } from './shell/app-identity';
@@ -34,6 +34,8 @@ import type { Platform } from './shell/tray-state';
 import { loadElectronUpdater } from './shell/updates';
 
 const platform = process.platform as Platform;
+/** `logs/main.log` is rotated into `main.log.1` past this: a tray app runs for months. */
+const MAIN_LOG_MAX_BYTES = 10 * 1024 * 1024;
 
 /**
  * Run from source, node_modules holds better-sqlite3 built for Node (the tests
@@ -66,14 +68,20 @@ if (!app.requestSingleInstanceLock()) {
   let appCore: AppCore | null = null;
   let shell: TrayApp | null = null;
   let quitting = false;
+  let mainLog: BoundedLog | null = null;
+  let logger: Logger = silentLogger;
   /** Agents run in their own process groups: only the core's stop reaches them, so never exit without it. */
   const stopEverything = async () => {
     if (!appCore) return;
+    logger.log('info', 'shell', 'quitting: stopping the daemons and their agents');
     await appCore.closeControl();
     if (shell) await shell.shutdown();
     else await appCore.core.stop({ agentGraceMs: 5_000 });
     appCore.releaseLock();
+    logger.log('info', 'shell', 'stopped');
   };
+  /** The log's last lines are written before the process ends. */
+  const exit = (code: number) => void (mainLog?.flush() ?? Promise.resolve()).finally(() => app.exit(code));
 
   app.on('second-instance', () => shell?.showWindow());
   // macOS: reopening from Finder, Spotlight or the Dock emits `activate`, not `second-instance`.
@@ -84,7 +92,7 @@ if (!app.requestSingleInstanceLock()) {
     if (!appCore || quitting) return;
     event.preventDefault();
     quitting = true;
-    void stopEverything().finally(() => app.exit(0));
+    void stopEverything().finally(() => exit(0));
   });
 
   app
@@ -99,8 +107,9 @@ if (!app.requestSingleInstanceLock()) {
       app.dock?.hide();
 
       await mkdir(join(dataDir, 'logs'), { recursive: true, mode: 0o700 });
-      const logFile = createWriteStream(join(dataDir, 'logs', 'main.log'), { flags: 'a' });
-      const logger = createStreamLogger((line) => logFile.write(line));
+      const log = createBoundedLog(join(dataDir, 'logs', 'main.log'), MAIN_LOG_MAX_BYTES);
+      mainLog = log;
+      logger = createStreamLogger((line) => log.append(line));
       logger.log('info', 'shell', await adoptLoginShellPath({ platform, env: process.env }));
 
       // Source tokens named by `tokenSecret` come from the OS keychain, never from a plaintext file.
@@ -144,8 +153,9 @@ if (!app.requestSingleInstanceLock()) {
     })
     .catch((err: unknown) => {
       // Nothing starts half-configured: say what is wrong and leave.
+      logger.log('error', 'shell', `could not start: ${errorMessage(err)}`);
       dialog.showErrorBox('Nightshift could not start', errorMessage(err));
       quitting = true;
-      void stopEverything().finally(() => app.exit(1));
+      void stopEverything().finally(() => exit(1));
     });
 }

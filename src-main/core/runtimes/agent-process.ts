@@ -10,8 +10,8 @@
  * No shell is ever involved: `argv` is passed as an argument array.
  */
 import { spawn } from 'node:child_process';
+import { createBoundedLog, DEFAULT_MAX_LOG_BYTES } from '../bounded-log';
 import { wrapperArgv, wrapperEnv, wrapperStdin } from './agent-wrapper';
-import { createBoundedLog, DEFAULT_MAX_LOG_BYTES } from './bounded-log';
 import { createLineSplitter, DEFAULT_MAX_LINE_CHARS } from './line-splitter';
 import { followOutput } from './output-follower';
 import type { OutputStream } from './port';

@@ -11,8 +11,8 @@
  */
 import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
+import { createBoundedLog, DEFAULT_MAX_LOG_BYTES } from '../bounded-log';
 import { type AgentProcess, DEFAULT_STOP_GRACE_MS, type ProcessExit, terminateGroup } from './agent-process';
-import { createBoundedLog, DEFAULT_MAX_LOG_BYTES } from './bounded-log';
 import { createLineSplitter, DEFAULT_MAX_LINE_CHARS } from './line-splitter';
 import type { OutputStream } from './port';
 

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../../../test/runtimes/helpers';
+import { tempDir } from '../../test/runtimes/helpers';
 import { createBoundedLog } from './bounded-log';
 
 describe('createBoundedLog', () => {

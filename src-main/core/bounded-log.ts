@@ -1,5 +1,6 @@
 /**
- * A per-session log file that cannot fill the disk: once it passes `maxBytes`
+ * A log file that cannot fill the disk (each session's log, the tray app's
+ * `logs/main.log`): once it passes `maxBytes`
  * it is renamed to `<path>.1` (replacing an older one) and writing continues
  * in a fresh file, so at most about 2 × maxBytes are kept. Writes are
  * asynchronous and serialised through one promise chain so that lines stay in
