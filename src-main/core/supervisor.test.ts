@@ -6,9 +6,9 @@
  * and the Settings round trip are test/core/task-routing.test.ts and
  * test/core/tuning-limits.test.ts.)
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tempDirsPerTest } from '../../test/support/temp-dir';
 import { FakeClock } from './clock';
 import { parseConfig } from './config';
@@ -56,9 +56,11 @@ describe('Supervisor', () => {
     expect(snapshots).toHaveLength(2);
   });
 
-  it('prunes ended sessions past retention at start, and again every hour', async () => {
-    const clock = new FakeClock();
-    const { sup } = supervisor(join(tempDir(), 'data'), clock);
+  it('prunes ended sessions past retention, and their log files, at start and again every hour', async () => {
+    // Today, so that the files written below (real mtimes) lie a month before the clock's now.
+    const clock = new FakeClock(Date.now());
+    const dataDir = join(tempDir(), 'data');
+    const { sup } = supervisor(dataDir, clock);
     const endSession = (taskId: string) => {
       const { id } = sup.sessions.create({ daemon: 'local', taskId, taskTitle: taskId, runtime: 'command' });
       sup.sessions.transition(id, 'claimed');
@@ -68,10 +70,15 @@ describe('Supervisor', () => {
     const old = endSession('old');
     await clock.advance(SESSION_RETENTION_MS - PRUNE_EVERY_MS / 2);
     const recent = endSession('recent');
+    // Their logs, written (by the real clock) long before the fake clock's now: only the pruned one's go.
+    const logDir = join(dataDir, 'logs');
+    mkdirSync(logDir, { recursive: true });
+    for (const name of [`${old}.log`, `${old}.log.1`, `${recent}.log`]) writeFileSync(join(logDir, name), 'output\n');
     await clock.advance(PRUNE_EVERY_MS);
     await sup.start();
     expect(sup.sessions.get(old)).toBeNull();
     expect(sup.sessions.get(recent)).not.toBeNull();
+    await vi.waitFor(() => expect(readdirSync(logDir)).toEqual([`${recent}.log`]));
 
     // Nothing else happens in between: the hourly timer alone prunes it once it is past retention.
     await clock.advance(SESSION_RETENTION_MS - PRUNE_EVERY_MS);

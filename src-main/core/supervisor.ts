@@ -18,6 +18,7 @@ import type { Logger } from './log';
 import { DaemonLoop, type LoopTuning } from './loop/daemon-loop';
 import { reconcileRuns } from './reconcile';
 import type { SecretStore } from './secret-port';
+import { pruneSessionLogs } from './sessions/session-logs';
 import { SessionStore } from './sessions/session-store';
 import { OPEN_STATES } from './sessions/transitions';
 import { daemonSnapshot } from './snapshot';
@@ -319,12 +320,25 @@ export class Supervisor {
     this.cancelBackup = clock.setTimer(() => void this.backup(), BACKUP_CHECK_MS);
   }
 
+  /** The log files of sessions whose rows are gone; a failure is retried at the next prune. */
+  private async pruneLogs(now: number): Promise<void> {
+    const { logger, dataDir } = this.options;
+    try {
+      const removed = await pruneSessionLogs(join(dataDir, 'logs'), (id) => this.sessions.get(id) !== null, now);
+      if (removed > 0) logger.log('info', 'supervisor', `removed ${removed} log file(s) of sessions past retention`);
+    } catch (err) {
+      // Stopping closes the database under a sweep in flight: nothing to say then.
+      if (!this.stopped) logger.log('warn', 'supervisor', `removing old session logs failed: ${errorMessage(err)}`);
+    }
+  }
+
   private prune(): void {
     const now = this.options.clock.now();
     try {
       this.ticks.prune(now);
       this.sessions.pruneEnded(now - SESSION_RETENTION_MS);
       this.queue.pruneFinished(now - SESSION_RETENTION_MS);
+      void this.pruneLogs(now);
     } catch (err) {
       if (isStorageFault(err)) {
         this.onStorageFault(err);
