@@ -150,20 +150,37 @@ describe("npm's own npx.cmd and npm.cmd (not cmd-shim files)", () => {
 
   it('reads where each launcher looks for its CLI', async () => {
     expect(parseNpmOwnLauncher(await readFile(npxCmd, 'utf8'))).toEqual({
-      prefixScript: 'node_modules\\npm\\bin\\npm-prefix.js',
+      prefixArgs: ['node_modules\\npm\\bin\\npm-prefix.js'],
       target: 'node_modules\\npm\\bin\\npx-cli.js',
       prefixTarget: 'node_modules\\npm\\bin\\npx-cli.js',
     });
-    expect(parseNpmOwnLauncher(await readFile(npmCmd, 'utf8'))).toMatchObject({ target: 'node_modules\\npm\\bin\\npm-cli.js' });
+    expect(parseNpmOwnLauncher(await readFile(npmCmd, 'utf8'))).toEqual({
+      prefixArgs: ['node_modules\\npm\\bin\\npm-prefix.js'],
+      target: 'node_modules\\npm\\bin\\npm-cli.js',
+      prefixTarget: 'node_modules\\npm\\bin\\npm-cli.js',
+    });
+    expect(parseNpmOwnLauncher(await olderNpx())).toEqual({
+      prefixArgs: ['node_modules\\npm\\bin\\npm-cli.js', 'prefix', '-g'],
+      target: 'node_modules\\npm\\bin\\npx-cli.js',
+      prefixTarget: 'node_modules\\npm\\bin\\npx-cli.js',
+    });
     expect(parseNpmCmdShim(await readFile(npxCmd, 'utf8'))).toBeNull();
     expect(parseNpmOwnLauncher(await readFile(join(bin, 'agent.cmd'), 'utf8'))).toBeNull();
   });
 
+  /** npm's npx.cmd from before npm-prefix.js (not recorded: the real 11.19.1 file with the older query put back). */
+  async function olderNpx(): Promise<string> {
+    return (await readFile(npxCmd, 'utf8'))
+      .replace(/SET "NPM_PREFIX_JS=[^\r\n]*/, 'SET "NPM_CLI_JS=%~dp0\\node_modules\\npm\\bin\\npm-cli.js"')
+      .replace('"%NPM_PREFIX_JS%"\')', '"%NPM_CLI_JS%" prefix -g\')');
+  }
+
   /** A Node install's folder as the Windows installer lays it out: the launcher beside node_modules\npm. */
-  async function nodeInstall(name: string, npmPackage?: string): Promise<string> {
+  async function nodeInstall(name: string, npmPackage?: string, launcher?: string): Promise<string> {
     const home = join(dir, name);
     await mkdir(home, { recursive: true });
-    await copyFile(npxCmd, join(home, 'npx.cmd'));
+    if (launcher) await writeFile(join(home, 'npx.cmd'), launcher);
+    else await copyFile(npxCmd, join(home, 'npx.cmd'));
     if (npmPackage) {
       await mkdir(join(home, 'node_modules'), { recursive: true });
       await symlink(npmPackage, join(home, 'node_modules', 'npm'));
@@ -184,6 +201,14 @@ describe("npm's own npx.cmd and npm.cmd (not cmd-shim files)", () => {
       const { stdout } = await run(launch.program, [...launch.args, '--version'], { timeout: 60_000 });
       const { version } = JSON.parse(await readFile(join(realNpm!, 'package.json'), 'utf8')) as { version: string };
       expect(stdout.trim()).toBe(version);
+
+      // The older launcher asks the real npm-cli.js `prefix -g`: the same CLI, the same answer.
+      const older = await nodeInstall('nodejs-older', realNpm!, await olderNpx());
+      const olderLaunch = await resolveLaunch('npx', win({ pathVar: older }));
+      expect(olderLaunch.args).toEqual([join(older, 'node_modules', 'npm', 'bin', 'npx-cli.js')]);
+      expect((await run(olderLaunch.program, [...olderLaunch.args, '--version'], { timeout: 60_000 })).stdout.trim()).toBe(
+        version,
+      );
     },
     90_000,
   );

@@ -48,7 +48,7 @@ export function launchContext(pathVar: string): LaunchContext {
 }
 
 const run = promisify(execFile);
-/** npm-prefix.js loads npm's config reader: well under a second, more on a cold disk. */
+/** npm-prefix.js loads npm's config reader (older npm: all of npm): about a second, more on a cold disk. */
 const NPM_PREFIX_TIMEOUT_MS = 15_000;
 const BATCH = new Set(['.cmd', '.bat']);
 const NATIVE = new Set(['.exe', '.com']);
@@ -99,17 +99,18 @@ async function launchNpmOwn(
   refuse: (why: string) => LaunchError,
 ): Promise<Launch> {
   const node = await nodeFor(dir, ctx, refuse);
-  const prefix = await npmGlobalPrefix(node, resolve(dir, ...launcher.prefixScript.split('\\')));
+  const [script, ...args] = launcher.prefixArgs;
+  const prefix = await npmGlobalPrefix(node, [resolve(dir, ...script!.split('\\')), ...args]);
   const beside = resolve(dir, ...launcher.target.split('\\'));
   const candidates = prefix ? [resolve(prefix, ...launcher.prefixTarget.split('\\')), beside] : [beside];
   for (const cli of candidates) if (await isFile(cli)) return { program: node, args: [cli] };
   throw refuse(`is npm's launcher for ${beside}, which does not exist`);
 }
 
-/** What `npm-prefix.js` prints (it reads the npmrc files, as npm would); null if it fails: the launcher then uses its own CLI. */
-async function npmGlobalPrefix(node: string, script: string): Promise<string | null> {
+/** What npm says its global prefix is (it reads the npmrc files); null if it fails: the launcher then uses its own CLI. */
+async function npmGlobalPrefix(node: string, args: string[]): Promise<string | null> {
   try {
-    const { stdout } = await run(node, [script], { encoding: 'utf8', timeout: NPM_PREFIX_TIMEOUT_MS, windowsHide: true });
+    const { stdout } = await run(node, args, { encoding: 'utf8', timeout: NPM_PREFIX_TIMEOUT_MS, windowsHide: true });
     return (
       stdout
         .split(/\r?\n/)

@@ -63,10 +63,10 @@ export function parseNpmCmdShim(text: string): NpmCmdShim | null {
 }
 
 /**
- * npm's own `npx.cmd` / `npm.cmd` (npm ≥ 9, beside `node.exe` in a Windows
- * Node install; test/fixtures/windows holds npm 11.19.1's). Not cmd-shim
- * files: each asks `npm-prefix.js` for the global prefix and runs the CLI
- * found there (`npm i -g npm` put a newer one), else the one beside it:
+ * npm's own `npx.cmd` / `npm.cmd`, beside `node.exe` in a Windows Node
+ * install (test/fixtures/windows holds npm 11.19.1's). Not cmd-shim files:
+ * each asks npm for its global prefix and runs the CLI found there (`npm i
+ * -g npm` put a newer one), else the one beside it. Current npm:
  * ```
  * SET "NODE_EXE=%~dp0\node.exe"            (else node)
  * SET "NPM_PREFIX_JS=%~dp0\node_modules\npm\bin\npm-prefix.js"
@@ -77,10 +77,11 @@ export function parseNpmCmdShim(text: string): NpmCmdShim | null {
  * IF EXIST "%NPM_PREFIX_NPX_CLI_JS%" ( SET "NPX_CLI_JS=%NPM_PREFIX_NPX_CLI_JS%" )
  * "%NODE_EXE%" "%NPX_CLI_JS%" %*
  * ```
+ * Older npm (before npm-prefix.js) asks `"%NPM_CLI_JS%" prefix -g` instead.
  */
 export interface NpmOwnLauncher {
-  /** The prefix script, relative to the launcher's folder (`node_modules\npm\bin\npm-prefix.js`). */
-  prefixScript: string;
+  /** How to ask for the global prefix: a script relative to the launcher's folder, then its arguments. */
+  prefixArgs: string[];
   /** The CLI beside the launcher, relative to its folder. */
   target: string;
   /** The CLI under the global prefix, relative to the prefix. */
@@ -88,16 +89,20 @@ export interface NpmOwnLauncher {
 }
 
 const NPM_OWN_HEAD = /^:: Created by npm, please don't edit manually\.\r?\n/;
+const NPM_OWN_RUN = /^"%NODE_EXE%" "%(NP[MX])_CLI_JS%" %\*$/m;
+const NPM_OWN_PREFIX_QUERY =
+  /^FOR \/F "delims=" %%F IN \('CALL "%NODE_EXE%" "%(NPM_PREFIX_JS|NPM_CLI_JS)%"( prefix -g)?'\) DO \($/m;
 
 export function parseNpmOwnLauncher(text: string): NpmOwnLauncher | null {
   if (!NPM_OWN_HEAD.test(text)) return null;
   const body = text.replace(/\r/g, '');
-  const prefixScript = /^SET "NPM_PREFIX_JS=%~dp0\\([^"]+)"$/m.exec(body)?.[1];
-  const cli = /^SET "(NP[MX])_CLI_JS=%~dp0\\([^"]+)"$/m.exec(body);
-  if (!prefixScript || !cli) return null;
-  const name = cli[1]!;
-  const prefixTarget = new RegExp(`^  SET "NPM_PREFIX_${name}_CLI_JS=%%F\\\\([^"]+)"$`, 'm').exec(body)?.[1];
-  const runs = new RegExp(`^"%NODE_EXE%" "%${name}_CLI_JS%" %\\*$`, 'm').test(body);
-  if (!prefixTarget || !runs || !/^SET "NODE_EXE=%~dp0\\node\.exe"$/m.test(body)) return null;
-  return { prefixScript, target: cli[2]!, prefixTarget };
+  const besideLauncher = (variable: string) => new RegExp(`^SET "${variable}=%~dp0\\\\([^"]+)"$`, 'm').exec(body)?.[1];
+  const name = NPM_OWN_RUN.exec(body)?.[1];
+  const query = NPM_OWN_PREFIX_QUERY.exec(body);
+  if (!name || !query || !/^SET "NODE_EXE=%~dp0\\node\.exe"$/m.test(body)) return null;
+  const target = besideLauncher(`${name}_CLI_JS`);
+  const prefixScript = besideLauncher(query[1]!);
+  const prefixTarget = new RegExp(`^ *SET "NPM_PREFIX_${name}_CLI_JS=%%F\\\\([^"]+)"$`, 'm').exec(body)?.[1];
+  if (!target || !prefixScript || !prefixTarget) return null;
+  return { prefixArgs: [prefixScript, ...(query[2] ? ['prefix', '-g'] : [])], target, prefixTarget };
 }
