@@ -6,8 +6,14 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { acquireInstanceLock, InstanceLockedError } from '../../src-main/core/store/instance-lock';
+import {
+  acquireInstanceLock,
+  CONTENTION_WINDOW_MS,
+  InstanceLockedError,
+  LOCK_FILE_NAME,
+} from '../../src-main/core/store/instance-lock';
 import { ROOT } from './harness';
 
 let dir: string;
@@ -22,7 +28,8 @@ afterEach(async () => {
 function holdInChild(): Promise<ReturnType<typeof spawn>> {
   const script = `
     const { acquireInstanceLock } = require(${JSON.stringify(join(ROOT, 'src-main/core/store/instance-lock.ts'))});
-    acquireInstanceLock(process.argv[1]).then(() => { console.log('locked'); setInterval(() => {}, 1000); },
+    // Kept referenced: a collected connection closes, and the kernel drops the lock with it.
+    acquireInstanceLock(process.argv[1]).then((lock) => { globalThis.held = lock; console.log('locked'); setInterval(() => {}, 1000); },
       (err) => { console.log('refused ' + err.name); process.exit(3); });`;
   const child = spawn(process.execPath, ['--import', 'tsx', '-e', script, dir], {
     cwd: ROOT,
@@ -54,6 +61,27 @@ describe('instance lock', () => {
     await exited;
     const lock = await acquireInstanceLock(dir);
     lock.release();
+  });
+
+  it('a tie is not a refusal: a contender holding the SHARED lock on its way to EXCLUSIVE, then giving up, loses to us', async () => {
+    // What a simultaneous start leaves for an instant: a connection in exclusive locking mode that has read the file
+    // (SHARED, kept in that mode) and has not yet failed and closed. Before the retry window both sides were refused.
+    const first = await acquireInstanceLock(dir);
+    first.release();
+    const contender = new Database(join(dir, LOCK_FILE_NAME), { timeout: 0 });
+    contender.pragma('locking_mode = EXCLUSIVE');
+    contender.prepare('SELECT count(*) FROM holder').get();
+    setTimeout(() => contender.close(), 150);
+    const lock = await acquireInstanceLock(dir);
+    lock.release();
+  });
+
+  it('refuses a lock that stays held, once the contention window is over', async () => {
+    const held = await acquireInstanceLock(dir);
+    const started = Date.now();
+    await expect(acquireInstanceLock(dir)).rejects.toBeInstanceOf(InstanceLockedError);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(CONTENTION_WINDOW_MS);
+    held.release();
   });
 
   it('waits up to waitMs for a holder that lets go', async () => {

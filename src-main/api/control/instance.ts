@@ -32,7 +32,8 @@ export async function acquireInstanceLockToServe(
       if (!(err instanceof InstanceLockedError)) throw err;
       if (Date.now() >= deadline || (await isAnswering(controlSocketPath(dataDir), 1_000))) throw err;
     }
-    await new Promise((r) => setTimeout(r, LOCK_RETRY_MS));
+    // Jittered, like acquireInstanceLock's own retries: two starts must not stay in step.
+    await new Promise((r) => setTimeout(r, LOCK_RETRY_MS * (0.5 + Math.random())));
   }
 }
 

@@ -35,19 +35,31 @@ export interface InstanceLock {
 export interface LockOptions {
   /** better-sqlite3 binary for Electron's ABI (see store/db.ts). */
   nativeBinding?: string | undefined;
-  /** Keep trying this long before giving up (a CLI command may hold it for a moment). Default 0: one try. */
+  /** Keep trying this long before giving up (a CLI command may hold it for a moment). Default: {@link CONTENTION_WINDOW_MS}. */
   waitMs?: number;
   retryEveryMs?: number;
 }
 
+/**
+ * Two starts at the same instant can both be refused: each takes SQLite's
+ * SHARED lock on the way to EXCLUSIVE, and each then finds the other's SHARED
+ * lock in the way (SQLITE_BUSY for both; seen in 1 of 36 rounds of the
+ * two-starts test). The loser of such a tie closes at once, so retrying
+ * briefly, at jittered moments, lets exactly one win; a lock that is really
+ * held is refused after this window.
+ */
+export const CONTENTION_WINDOW_MS = 750;
+
 /** Takes the data dir's exclusive lock (the directory must exist). Throws InstanceLockedError when held elsewhere. */
 export async function acquireInstanceLock(dataDir: string, options: LockOptions = {}): Promise<InstanceLock> {
-  const deadline = Date.now() + (options.waitMs ?? 0);
+  const deadline = Date.now() + Math.max(options.waitMs ?? 0, CONTENTION_WINDOW_MS);
+  const every = options.retryEveryMs ?? 100;
   for (;;) {
     const lock = tryAcquire(dataDir, options.nativeBinding);
     if (lock) return lock;
     if (Date.now() >= deadline) throw new InstanceLockedError(dataDir);
-    await new Promise((r) => setTimeout(r, options.retryEveryMs ?? 100));
+    // Jittered: two contenders that failed together must not retry together.
+    await new Promise((r) => setTimeout(r, every * (0.5 + Math.random())));
   }
 }
 
