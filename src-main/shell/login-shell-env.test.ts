@@ -1,8 +1,10 @@
 /**
  * The login shell's PATH, with real shells: a stand-in login shell (a script
  * that prints what a user's rc files would set), one that hangs, one that
- * prints nothing useful — and the user's own $SHELL when there is one.
+ * prints nothing useful, a $SHELL that fails at once — and this machine's
+ * own /bin/sh and bash.
  */
+import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,10 +54,11 @@ describe('login shell PATH', () => {
     expect(said).toMatch(/gave none within 300 ms; keeping \/usr\/bin:\/bin/);
   });
 
-  it('keeps the PATH when the shell does not exist or prints no env', async () => {
-    expect(await loginShellPath({ platform: 'linux', env: { SHELL: join(dir, 'missing') } })).toBeNull();
+  it('keeps the PATH when neither $SHELL nor the default shell gives one (missing, or no env printed)', async () => {
     const quiet = await fakeShell('exit 0');
-    expect(await loginShellPath({ platform: 'linux', env: { SHELL: quiet } })).toBeNull();
+    const missing = join(dir, 'missing');
+    expect(await loginShellPath({ platform: 'linux', env: { SHELL: missing }, fallbackShell: quiet })).toBeNull();
+    expect(await loginShellPath({ platform: 'linux', env: { SHELL: quiet }, fallbackShell: missing })).toBeNull();
   });
 
   it('is not needed on Windows, where a GUI app inherits the user PATH', async () => {
@@ -64,10 +67,20 @@ describe('login shell PATH', () => {
     expect(env.PATH).toBe('C:\\Windows');
   });
 
-  it('works with the real login shell of this machine', async () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, SHELL: process.env.SHELL ?? '/bin/sh' };
-    const path = await loginShellPath({ platform: 'linux', env });
-    expect(path).toMatch(/\/usr\/bin/);
+  it("works with this machine's real shells, whatever this account's $SHELL is", async () => {
+    // Not $SHELL itself: a CI account's may be nologin or a shell that is not installed (this failed on CI).
+    for (const shell of ['/bin/sh', '/bin/bash'].filter((s) => existsSync(s))) {
+      expect(await loginShellPath({ platform: 'linux', env: { ...process.env, SHELL: shell } }), shell).toMatch(/\/usr\/bin/);
+    }
+  });
+
+  it('a $SHELL that fails at once (missing, or nologin) is followed by the default shell', async () => {
+    for (const broken of ['/nonexistent/zsh', '/usr/sbin/nologin', '/bin/false'].filter(
+      (s) => s.startsWith('/nonexistent') || existsSync(s),
+    )) {
+      const env: NodeJS.ProcessEnv = { ...process.env, SHELL: broken };
+      expect(await loginShellPath({ platform: 'linux', env }), broken).toMatch(/\/usr\/bin/);
+    }
   });
 
   it('helpers: default shells, parsing, merging without duplicates', () => {
@@ -75,6 +88,13 @@ describe('login shell PATH', () => {
     expect(loginShellOf('linux', {})).toBe('/bin/sh');
     expect(loginShellOf('linux', { SHELL: '/usr/bin/fish' })).toBe('/usr/bin/fish');
     expect(parseShellEnv('no marks here')).toBeNull();
+    expect(parseShellEnv('_NIGHTSHIFT_SHELL_ENV_PATH=/x')).toBeNull();
+    // What dash's env prints: `_` holds the mark (its printf's last argument), before PATH.
+    expect(parseShellEnv('_NIGHTSHIFT_SHELL_ENV_A=1\n_=_NIGHTSHIFT_SHELL_ENV_\nPATH=/usr/bin\n_NIGHTSHIFT_SHELL_ENV_')).toEqual({
+      A: '1',
+      _: '_NIGHTSHIFT_SHELL_ENV_',
+      PATH: '/usr/bin',
+    });
     expect(mergePath('/a:/b', '/b:/c:', ':')).toBe('/a:/b:/c');
   });
 });

@@ -24,6 +24,8 @@ export interface LoginShellOptions {
   platform: NodeJS.Platform;
   env: NodeJS.ProcessEnv;
   timeoutMs?: number;
+  /** Asked when $SHELL fails at once; default the platform's login shell. */
+  fallbackShell?: string;
 }
 
 /** The shell to ask: $SHELL, else the platform's default login shell (default-shell's rule). */
@@ -32,23 +34,42 @@ export function loginShellOf(platform: NodeJS.Platform, env: NodeJS.ProcessEnv):
   return platform === 'darwin' ? '/bin/zsh' : '/bin/sh';
 }
 
-/** Parses `env` output found between the two marks; null when the marks are missing. */
+/**
+ * Parses the `env` output between the first mark and the last; null when the
+ * marks are missing. The first and last, not the first two: dash exports `_`,
+ * the last argument of the previous command, so its `env` itself prints
+ * `_=<mark>` (a Linux login shell of /bin/sh gave no PATH through this).
+ */
 export function parseShellEnv(stdout: string): Record<string, string> | null {
-  const parts = stdout.split(MARK);
-  if (parts.length < 3) return null;
+  const start = stdout.indexOf(MARK);
+  const end = stdout.lastIndexOf(MARK);
+  if (start < 0 || end === start) return null;
   const env: Record<string, string> = {};
+  const body = stdout.slice(start + MARK.length, end);
   // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes some rc files print
-  for (const line of parts[1]!.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '').split('\n')) {
+  for (const line of body.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '').split('\n')) {
     const eq = line.indexOf('=');
     if (eq > 0) env[line.slice(0, eq)] = line.slice(eq + 1);
   }
   return env;
 }
 
-/** The login shell's PATH, or null (Windows, a failing or hanging shell, no PATH in its output). */
-export function loginShellPath(options: LoginShellOptions): Promise<string | null> {
-  if (options.platform === 'win32') return Promise.resolve(null);
+/**
+ * The login shell's PATH, or null (Windows, a failing or hanging shell, no
+ * PATH in its output). A $SHELL that fails at once (not installed, not a
+ * shell: a CI account's nologin) is followed by the platform's default shell;
+ * one that hangs is not, so the wait stays bounded by one timeout.
+ */
+export async function loginShellPath(options: LoginShellOptions): Promise<string | null> {
+  if (options.platform === 'win32') return null;
   const shell = loginShellOf(options.platform, options.env);
+  const first = await askShell(shell, options);
+  if (first.path !== null || first.timedOut) return first.path;
+  const fallback = options.fallbackShell ?? loginShellOf(options.platform, {});
+  return fallback === shell ? null : (await askShell(fallback, options)).path;
+}
+
+function askShell(shell: string, options: LoginShellOptions): Promise<{ path: string | null; timedOut: boolean }> {
   return new Promise((resolve) => {
     execFile(
       shell,
@@ -62,7 +83,8 @@ export function loginShellPath(options: LoginShellOptions): Promise<string | nul
       (err, stdout) => {
         // An rc file may exit non-zero after printing everything we need: trust the marks, not the code.
         const path = parseShellEnv(String(stdout ?? ''))?.PATH;
-        resolve(path && !err?.killed ? path : null);
+        const timedOut = err?.killed === true;
+        resolve({ path: path && !timedOut ? path : null, timedOut });
       },
     );
   });
