@@ -10,7 +10,7 @@
  *                                                                             rejected ─┘→ active
  */
 
-import type { SessionState } from '@shared/sessions';
+import { SESSION_STATES, type SessionState } from '@shared/sessions';
 import { TransitionError } from '../errors';
 
 export const SESSION_EVENTS = [
@@ -60,13 +60,6 @@ export function nextState(from: SessionState, event: SessionEvent): SessionState
   return to;
 }
 
-/** States whose session still holds its task (and usually a workspace). */
-export const OPEN_STATES: readonly SessionState[] = [
-  'claiming',
-  'active',
-  'interrupted',
-  'rate_limited',
-  'in_review',
-  'completing',
-];
 export const TERMINAL_STATES: readonly SessionState[] = ['closed', 'failed'];
+/** States whose session still holds its task (and usually a workspace): every state but the terminal ones. */
+export const OPEN_STATES: readonly SessionState[] = SESSION_STATES.filter((s) => !TERMINAL_STATES.includes(s));
