@@ -7,8 +7,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { watch } from 'node:fs';
-import { chmod, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writePrivateFile } from '../core/store/private-file';
 
 export const DASHBOARD_TOKEN_FILE_NAME = 'dashboard.token';
 /** base64url of 24 random bytes. */
@@ -37,11 +38,7 @@ export async function readDashboardToken(dataDir: string): Promise<string | null
 /** A fresh token, written beside then renamed into place (never half a file), 0600 from creation. */
 export async function writeNewDashboardToken(dataDir: string): Promise<string> {
   const token = randomBytes(24).toString('base64url');
-  const path = dashboardTokenPath(dataDir);
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, `${token}\n`, { mode: 0o600 });
-  if (process.platform !== 'win32') await chmod(tmp, 0o600);
-  await rename(tmp, path);
+  await writePrivateFile(dashboardTokenPath(dataDir), `${token}\n`);
   return token;
 }
 

@@ -5,9 +5,10 @@
  * plaintext. On Linux without a keyring safeStorage falls back to a fixed key
  * ("basic_text"), which is plaintext in disguise: storing is refused there.
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { SafeStorage } from 'electron';
 import type { SecretStore } from '../core/secret-port';
+import { writePrivateFile } from '../core/store/private-file';
 
 export const SECRETS_FILE_NAME = 'secrets.json';
 
@@ -39,11 +40,7 @@ export function keychainUnavailableReason(safeStorage: SafeStoragePort): string 
 export async function openKeychainSecrets(file: string, safeStorage: SafeStoragePort): Promise<KeychainSecrets> {
   const sealed = await readSealed(file);
 
-  async function save(): Promise<void> {
-    const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, `${JSON.stringify(Object.fromEntries(sealed), null, 2)}\n`, { mode: 0o600 });
-    await rename(tmp, file);
-  }
+  const save = () => writePrivateFile(file, `${JSON.stringify(Object.fromEntries(sealed), null, 2)}\n`);
 
   return {
     get(name) {

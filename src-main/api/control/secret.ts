@@ -6,8 +6,9 @@
  * does not stop: docs/security.md.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writePrivateFile } from '../../core/store/private-file';
 
 export const SECRET_FILE_NAME = 'control.secret';
 /** base64url of 32 bytes. */
@@ -20,12 +21,7 @@ export function controlSecretPath(dataDir: string): string {
 /** A fresh secret, written beside and renamed into place (never half a file), 0600 from creation. */
 export async function writeControlSecret(dataDir: string): Promise<string> {
   const secret = randomBytes(32).toString('base64url');
-  const path = controlSecretPath(dataDir);
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, `${secret}\n`, { mode: 0o600 });
-  // The mode applies only when the file is created; a leftover tmp of a crashed run with our pid keeps its own.
-  if (process.platform !== 'win32') await chmod(tmp, 0o600);
-  await rename(tmp, path);
+  await writePrivateFile(controlSecretPath(dataDir), `${secret}\n`);
   return secret;
 }
 

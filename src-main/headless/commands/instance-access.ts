@@ -8,7 +8,7 @@
  * seconds for the lock, which covers a command's lifetime).
  */
 import { existsSync } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ApiClient, createApiClient } from '@shared/api-client';
 import { createCore } from '../../api/create-core';
@@ -19,6 +19,7 @@ import type { Logger } from '../../core/log';
 import { ensurePrivateDataDir } from '../../core/store/data-dir';
 import { DB_FILE_NAME } from '../../core/store/db';
 import { acquireInstanceLock, InstanceLockedError } from '../../core/store/instance-lock';
+import { writePrivateFile } from '../../core/store/private-file';
 import { CliError } from './cli-error';
 import { connectToInstance } from './instance-connect';
 import { OFFLINE_LOCK_WAIT_MS, RUN_CONFIG_FILE_NAME } from './offline-queue';
@@ -89,11 +90,8 @@ export async function accessInstance(options: AccessOptions): Promise<InstanceAc
 
 /** Written by `run` once it holds the lock (write beside, then rename: never half a file). */
 export async function saveRunConfig(dataDir: string, config: NightshiftConfig): Promise<void> {
-  const path = join(dataDir, RUN_CONFIG_FILE_NAME);
-  const tmp = `${path}.${process.pid}.tmp`;
   // Never a secret on disk: the saved copy keeps the daemons, not their tokens.
-  await writeFile(tmp, `${JSON.stringify(configWithoutSecrets(config), null, 2)}\n`, { mode: 0o600 });
-  await rename(tmp, path);
+  await writePrivateFile(join(dataDir, RUN_CONFIG_FILE_NAME), `${JSON.stringify(configWithoutSecrets(config), null, 2)}\n`);
 }
 
 async function lastRunConfig(dataDir: string): Promise<NightshiftConfig> {
